@@ -1,0 +1,24 @@
+"""Test settings: the real PostgreSQL and Redis of scripts/test.sh."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-" + "x" * 40)
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES, REST_FRAMEWORK, env  # noqa: E402
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Several test runs may share one server: TEST_DB_SUFFIX keeps their databases apart.
+DATABASES["default"]["TEST"] = {"NAME": "test_regulator" + env("TEST_DB_SUFFIX", default="")}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "100000/minute"}}
+AXES_FAILURE_LIMIT = 5
+
+# Each test run sends tasks to a queue of its own, consumed by the worker it starts.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default=f"test-{os.getpid()}")

@@ -1,0 +1,136 @@
+"""Shared fixtures: users of every role, API clients, and a real Celery worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from core.models import Organisation, Region, Role, UserProfile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """make_user("inspector", region="75") -> a user with that role and scope."""
+    counter = {"n": 0}
+
+    def _make(
+        role: str,
+        *,
+        region: str | None = None,
+        organisation: Organisation | None = None,
+        username: str | None = None,
+        password: str = "Str0ng-pass-phrase",
+    ):
+        counter["n"] += 1
+        username = username or f"{role}{counter['n']}"
+        user = django_user_model.objects.create_user(username=username, password=password)
+        if role == Role.ADMIN:
+            user.is_superuser = user.is_staff = True
+            user.save()
+        UserProfile.objects.create(
+            user=user,
+            role=role,
+            region=Region.objects.get(code=region) if region else None,
+            organisation=organisation,
+        )
+        from django.contrib.auth.models import Group
+
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def api_client_for():
+    """api_client_for(user) -> an APIClient authenticated by the user's token."""
+
+    def _client(user) -> APIClient:
+        token, _ = Token.objects.get_or_create(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def insurer_org(db) -> Organisation:
+    return Organisation.objects.create(bin="010140000010", name="Demo Life", kind="insurer")
+
+
+def _test_database_url() -> str:
+    db = settings.DATABASES["default"]
+    host = db.get("HOST") or "localhost"
+    port = db.get("PORT") or 5432
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker (separate process) on the real Redis, using the test database.
+
+    Tests that use it write with committed transactions so the worker sees the data.
+    """
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_QUEUE": queue,
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    from config.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                "Celery worker exited: " + (proc.stdout.read() if proc.stdout else "")
+            )
+        replies = app.control.ping(timeout=1.0)
+        if replies:
+            break
+    else:
+        proc.kill()
+        raise RuntimeError("Celery worker did not answer within 60 s")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
