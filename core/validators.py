@@ -32,7 +32,7 @@ def is_valid_iin_bin(value: object) -> bool:
 
 def validate_iin_bin(value: object) -> None:
     """Django validator for an IIN or a BIN."""
-    if not isinstance(value, str) or len(value) != 12 or not value.isdigit():
+    if not isinstance(value, str) or len(value) != 12 or not value.isascii() or not value.isdigit():
         raise ValidationError(_("Must be exactly 12 digits."), code="iin_bin_format")
     if not is_valid_iin_bin(value):
         raise ValidationError(_("The check digit is wrong."), code="iin_bin_check_digit")

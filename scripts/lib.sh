@@ -176,6 +176,11 @@ ensure_redis() {
   export REDIS_URL="redis://127.0.0.1:$REDIS_LOCAL_PORT/0"
 }
 
+ensure_gettext() {
+  # compilemessages needs msgfmt.
+  command -v msgfmt >/dev/null 2>&1 || apt_install gettext
+}
+
 ensure_chromium() {
   # Browser tests drive Debian's Chromium through Playwright.
   if ! command -v chromium >/dev/null 2>&1; then apt_install chromium; fi

@@ -66,7 +66,7 @@ def api_client_for():
 
 @pytest.fixture
 def insurer_org(db) -> Organisation:
-    return Organisation.objects.create(bin="010140000010", name="Demo Life", kind="insurer")
+    return Organisation.objects.create(bin="010140000014", name="Demo Life", kind="insurer")
 
 
 def _test_database_url() -> str:

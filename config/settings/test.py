@@ -22,3 +22,5 @@ AXES_FAILURE_LIMIT = 5
 
 # Each test run sends tasks to a queue of its own, consumed by the worker it starts.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default=f"test-{os.getpid()}")
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,57 +1,10 @@
-"""Loads the reference data shipped in core/data/ (editable in admin afterwards)."""
-
-import csv
-from decimal import Decimal
-from pathlib import Path
-
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-
-REGION_NAMES_EN = {
-    "10": "Abai Region", "11": "Akmola Region", "15": "Aktobe Region", "19": "Almaty Region",
-    "23": "Atyrau Region", "27": "West Kazakhstan Region", "31": "Jambyl Region",
-    "33": "Jetisu Region", "35": "Karaganda Region", "39": "Kostanay Region",
-    "43": "Kyzylorda Region", "47": "Mangystau Region", "55": "Pavlodar Region",
-    "59": "North Kazakhstan Region", "61": "Turkistan Region", "62": "Ulytau Region",
-    "63": "East Kazakhstan Region", "71": "Astana", "75": "Almaty", "79": "Shymkent",
-}
-MCI = {2023: "3450", 2024: "3692", 2025: "3932", 2026: "4325"}
-
-
-def rows(name):
-    with open(DATA / name, encoding="utf-8", newline="") as f:
-        yield from csv.DictReader(f)
+from core.reference_data import load_reference_data
 
 
 def load(apps, schema_editor):
-    Region = apps.get_model("core", "Region")
-    for r in rows("regions.csv"):
-        Region.objects.update_or_create(
-            code=r["code"],
-            defaults={"kato": r["kato"], "name_kk": r["name_kk"], "name_ru": r["name_ru"],
-                      "name_en": REGION_NAMES_EN.get(r["code"], "")},
-        )
-    OkedSection = apps.get_model("core", "OkedSection")
-    for r in rows("oked_sections.csv"):
-        OkedSection.objects.update_or_create(code=r.pop("code"), defaults=r)
-    OkedCode = apps.get_model("core", "OkedCode")
-    for r in rows("oked_codes.csv"):
-        OkedCode.objects.update_or_create(
-            code=r["code"],
-            defaults={"section_id": r["section"], "risk_class": int(r["risk_class"]),
-                      "name_kk": r["name_kk"], "name_ru": r["name_ru"], "name_en": r["name_en"]},
-        )
-    MciRate = apps.get_model("core", "MciRate")
-    for year, amount in MCI.items():
-        MciRate.objects.update_or_create(year=year, defaults={"amount_kzt": Decimal(amount)})
-    KnpCode = apps.get_model("core", "KnpCode")
-    for r in rows("knp_codes.csv"):
-        KnpCode.objects.update_or_create(
-            code=r["code"],
-            defaults={"gives_cover": r["gives_cover"] == "1", "cover_start": r["cover_start"],
-                      "name_kk": r["name_kk"], "name_ru": r["name_ru"], "name_en": r["name_en"]},
-        )
+    load_reference_data(apps)
 
 
 class Migration(migrations.Migration):
