@@ -98,6 +98,7 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -145,6 +146,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No call to the public online validator either.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Several models have a "kind" field: name their enums explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionKindEnum": "inspection.models.InspectionKind",
+        "SuspensionKindEnum": "inspection.models.SuspensionKind",
+        "VictimOutcomeEnum": "inspection.models.VictimOutcome",
+        "FormVersionKindEnum": ["regular", "correction"],
+    },
 }
 
 REDIS_URL = env("REDIS_URL", default="redis://localhost:6379/0")
@@ -166,6 +176,9 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# Keep the LOGGING below in the worker too (Celery would replace the root handlers,
+# and with them the filter that masks personal numbers).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Personal data (IIN, names) never reaches the logs: the filter masks 12-digit numbers.
 LOGGING = {
