@@ -9,3 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .feeds import autodiscover as autodiscover_feeds
+        from .feeds import checks as feed_checks  # noqa: F401
+
+        autodiscover_feeds()

@@ -35,6 +35,13 @@ class VictimOutcome(models.TextChoices):
     FATAL = "fatal", _("fatal")
 
 
+def tracked():
+    """History of inserts, updates and deletes: corrections delete child rows too."""
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
+    )
+
+
 class Audited(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -49,7 +56,7 @@ class Audited(models.Model):
         abstract = True
 
 
-@pghistory.track()
+@tracked()
 class Inspection(Audited):
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
     subject_bin = models.CharField(
@@ -86,7 +93,7 @@ class Inspection(Audited):
         return f"#{self.pk} {self.get_kind_display()} {self.started_on}"
 
 
-@pghistory.track()
+@tracked()
 class Violation(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="violations")
     description = models.TextField(_("description"))
@@ -104,8 +111,11 @@ class Violation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.detected_on}: {self.description[:60]}"
 
-@pghistory.track()
+
+@tracked()
 class InspectionOrder(models.Model):
     """An order (нұсқама / предписание) issued during an inspection."""
 
@@ -125,8 +135,11 @@ class InspectionOrder(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"№{self.number} {self.issued_on}"
 
-@pghistory.track()
+
+@tracked()
 class Fine(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="fines")
     imposed_on = models.DateField(_("imposed on"), db_index=True)
@@ -142,8 +155,11 @@ class Fine(models.Model):
             models.CheckConstraint(condition=Q(amount_kzt__gt=0), name="fine_amount_positive")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.imposed_on}: {self.amount_kzt} ₸"
 
-@pghistory.track()
+
+@tracked()
 class Suspension(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="suspensions")
     kind = models.CharField(_("kind"), max_length=16, choices=SuspensionKind.choices)
@@ -159,8 +175,11 @@ class Suspension(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.suspended_on}: {self.get_kind_display()}"
 
-@pghistory.track()
+
+@tracked()
 class Removal(models.Model):
     """Workers removed from work."""
 
@@ -176,8 +195,11 @@ class Removal(models.Model):
             models.CheckConstraint(condition=Q(workers__gte=1), name="removal_workers_positive")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.removed_on}: {self.workers}"
 
-@pghistory.track()
+
+@tracked()
 class Accident(Audited):
     kato = models.CharField(
         _("location (КАТО)"), max_length=9, validators=[RegexValidator(r"^\d{9}$")]
@@ -206,7 +228,7 @@ class Accident(Audited):
         return f"#{self.pk} {self.occurred_on}"
 
 
-@pghistory.track()
+@tracked()
 class Victim(models.Model):
     accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="victims")
     iin = models.CharField(
@@ -225,8 +247,11 @@ class Victim(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_outcome_display()}"
 
-@pghistory.track()
+
+@tracked()
 class Investigation(models.Model):
     accident = models.OneToOneField(
         Accident, on_delete=models.CASCADE, related_name="investigation"
@@ -238,6 +263,9 @@ class Investigation(models.Model):
     class Meta:
         verbose_name = _("investigation")
         verbose_name_plural = _("investigations")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.region_id})"
 
 
 class ParentOfOne(models.Model):
@@ -254,7 +282,7 @@ class ParentOfOne(models.Model):
         abstract = True
 
 
-@pghistory.track()
+@tracked()
 class Referral(ParentOfOne):
     """Materials sent to law enforcement."""
 
@@ -272,8 +300,11 @@ class Referral(ParentOfOne):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.sent_on}"
 
-@pghistory.track()
+
+@tracked()
 class CriminalCase(ParentOfOne):
     opened_on = models.DateField(_("opened on"), db_index=True)
     persons_prosecuted = models.PositiveIntegerField(_("persons prosecuted"), null=True, blank=True)
@@ -299,3 +330,6 @@ class CriminalCase(ParentOfOne):
                 name="criminal_case_prosecution_fields_together",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.opened_on}"

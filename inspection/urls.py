@@ -1,12 +1,15 @@
-# Placeholder routes; the inspection pages replace them.
 from django.urls import path
 
-from core.views import home
+from . import views
 
 app_name = "inspection"
 urlpatterns = [
-    path("inspections/", home, name="inspection-list"),
-    path("inspections/new/", home, name="inspection-create"),
-    path("accidents/", home, name="accident-list"),
-    path("accidents/new/", home, name="accident-create"),
+    path("inspections/", views.inspection_list, name="inspection-list"),
+    path("inspections/new/", views.inspection_create, name="inspection-create"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path("inspections/<int:pk>/edit/", views.inspection_edit, name="inspection-edit"),
+    path("accidents/", views.accident_list, name="accident-list"),
+    path("accidents/new/", views.accident_create, name="accident-create"),
+    path("accidents/<int:pk>/", views.accident_detail, name="accident-detail"),
+    path("accidents/<int:pk>/edit/", views.accident_edit, name="accident-edit"),
 ]

@@ -1,8 +1,12 @@
+from .feeds import FeedFact, FeedFile, FeedRejection, fact_constraints
 from .organisations import Organisation, Role, UserProfile
 from .reference import DayOffTransfer, KnpCode, MciRate, OkedCode, OkedSection, Region
 
 __all__ = [
     "DayOffTransfer",
+    "FeedFact",
+    "FeedFile",
+    "FeedRejection",
     "KnpCode",
     "MciRate",
     "OkedCode",
@@ -11,4 +15,5 @@ __all__ = [
     "Region",
     "Role",
     "UserProfile",
+    "fact_constraints",
 ]
