@@ -1,0 +1,503 @@
+"""REST API of the monthly forms (INTERFACES.md § Reports).
+
+- ``GET reports/{form}/{YYYY-MM}/``: the final version if one exists, else the
+  latest draft, else 404; ``?version=N`` for any other. A GET never generates.
+- ``GET|POST reports/{form}/{YYYY-MM}/versions/``: the versions of the month;
+  POST (chief inspector, operations) generates a new one.
+- ``GET reports/{form}/{YYYY-MM}/versions/{N}/`` and ``…/{N}/xlsx``, ``…/{N}/pdf``.
+- ``POST reports/{form}/{YYYY-MM}/versions/{N}/finalise/`` (chief inspector).
+
+Scope: an inspector sees the forms of their own region only, i.e. the
+version with just their region's row and no republic total (``total`` is
+null); the downloads are cut the same way. Other roles see every row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.pagination import DefaultPagination
+from core.models import Region
+from core.roles import user_region_code
+
+from .checks import check_titles, count_failed
+from .definitions import FORMS, PeriodError, parse_period
+from .exports import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, PrintedForm, render_pdf, render_xlsx
+from .models import FormVersion, VersionSource
+from .selectors import version_to_show, versions_of
+from .services import FormVersionConflict, form_finalise, form_generate
+
+MAX_VERSION = 2**31 - 1
+
+# --- Scope and path parameters --------------------------------------------------
+
+
+class CanViewForms(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return request.user.has_perm("reports.view_formversion")
+
+
+def resolve_form_period(form: str, period: str) -> tuple[str, date]:
+    if form not in FORMS:
+        raise NotFound(_("Unknown form. Use 1-meizhm or 2-ozh."))
+    try:
+        return form, parse_period(period)
+    except PeriodError as exc:
+        raise ValidationError({"period": [str(exc)]}) from exc
+
+
+def parse_version_number(value: str | None) -> int | None:
+    if value is None or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_VERSION else None
+
+
+def scope_region_kato(user) -> str | None:
+    """The КАТО of the only row an inspector sees; None for every other role."""
+    code = user_region_code(user)
+    if code is None:
+        return None
+    return Region.objects.filter(code=code).values_list("kato", flat=True).first() or "-"
+
+
+def get_version(form: str, period: date, number: str) -> FormVersion:
+    n = parse_version_number(number)
+    version = version_to_show(form=form, period=period, number=n) if n else None
+    if version is None:
+        raise NotFound(_("This form has no such version for the month."))
+    return version
+
+
+# --- Output ---------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Column number -> figure: whole numbers, except 1-МЕИЖМ column 9, "
+        "thousand tenge as a decimal string with one decimal.",
+        "additionalProperties": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+    }
+)
+class ValuesField(serializers.DictField):
+    pass
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True},
+)
+class FigureField(serializers.JSONField):
+    pass
+
+
+class HeaderOutput(serializers.Serializer):
+    bin = serializers.CharField(allow_blank=True)
+    name = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+    executor = serializers.CharField(allow_blank=True)
+    head = serializers.CharField(allow_blank=True)
+    date = serializers.CharField()
+
+
+class RowOutput(serializers.Serializer):
+    kato = serializers.CharField()
+    region_kk = serializers.CharField()
+    region_ru = serializers.CharField()
+    values = ValuesField()
+
+
+class TotalOutput(serializers.Serializer):
+    values = ValuesField()
+
+
+class CheckResultOutput(serializers.Serializer):
+    row = serializers.CharField(help_text="КАТО of the region, or 'total'.")
+    passed = serializers.BooleanField()
+    left = serializers.IntegerField()
+    right = serializers.IntegerField()
+
+
+class CheckOutput(serializers.Serializer):
+    code = serializers.CharField()
+    expression = serializers.CharField()
+    title = serializers.CharField()
+    passed = serializers.BooleanField()
+    results = CheckResultOutput(many=True)
+
+
+class DiffCellOutput(serializers.Serializer):
+    row = serializers.CharField(help_text="КАТО of the region, or 'total'.")
+    column = serializers.CharField()
+    old = FigureField()
+    new = FigureField()
+
+
+class DiffOutput(serializers.Serializer):
+    corrects_version = serializers.IntegerField()
+    cells = DiffCellOutput(many=True)
+
+
+class DownloadsOutput(serializers.Serializer):
+    xlsx = serializers.URLField()
+    pdf = serializers.URLField()
+
+
+@extend_schema_field({"type": "string", "enum": ["draft", "final"]})
+class StatusField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": ["regular", "correction"]})
+class KindField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": list(VersionSource.values)})
+class SourceField(serializers.CharField):
+    pass
+
+
+class VersionSummaryOutput(serializers.Serializer):
+    form = serializers.CharField()
+    period = serializers.CharField()
+    version = serializers.IntegerField()
+    status = StatusField()
+    kind = KindField()
+    source = SourceField()
+    generated_at = serializers.DateTimeField()
+    finalised_at = serializers.DateTimeField(allow_null=True)
+    corrects_version = serializers.IntegerField(allow_null=True)
+    superseded_by_version = serializers.IntegerField(allow_null=True)
+    checks_failed = serializers.IntegerField()
+    url = serializers.URLField()
+
+
+class ReportOutput(VersionSummaryOutput):
+    form_index = serializers.CharField()
+    fingerprint = serializers.CharField()
+    superseded_at = serializers.DateTimeField(allow_null=True)
+    header = HeaderOutput()
+    rows = RowOutput(many=True)
+    total = TotalOutput(allow_null=True, help_text="Null for an inspector (own region only).")
+    checks = CheckOutput(many=True)
+    diff = DiffOutput(allow_null=True)
+    downloads = DownloadsOutput()
+
+
+def _version_url(request, version: FormVersion, name: str = "version") -> str:
+    return request.build_absolute_uri(
+        reverse(f"reports_api:{name}", args=[version.form, version.period_label, version.number])
+    )
+
+
+def version_summary(request, version: FormVersion) -> dict:
+    return {
+        "form": version.form,
+        "period": version.period_label,
+        "version": version.number,
+        "status": version.status,
+        "kind": version.kind,
+        "source": version.source,
+        "generated_at": version.generated_at,
+        "finalised_at": version.finalised_at,
+        "corrects_version": version.corrects.number if version.corrects_id else None,
+        "superseded_by_version": version.superseded_by.number if version.superseded_by_id else None,
+        "checks_failed": version.checks_failed,
+        "url": _version_url(request, version),
+    }
+
+
+def report_payload(request, version: FormVersion, region_kato: str | None = None) -> dict:
+    """The report JSON of INTERFACES.md, cut to one row for an inspector."""
+    titles = check_titles()
+    rows, total = version.rows, version.total
+    checks = version.checks
+    diff = version.diff
+    if region_kato is not None:
+        rows = [row for row in rows if row["kato"] == region_kato]
+        total = None
+        keep = {region_kato}
+        checks = [{**c, "results": [r for r in c["results"] if r["row"] in keep]} for c in checks]
+        checks = [{**c, "passed": all(r["passed"] for r in c["results"])} for c in checks]
+        if diff is not None:
+            diff = {**diff, "cells": [d for d in diff["cells"] if d["row"] in keep]}
+    summary = version_summary(request, version)
+    if region_kato is not None:
+        summary["checks_failed"] = count_failed(checks)
+    return {
+        **summary,
+        "form_index": FORMS[version.form].index,
+        "fingerprint": version.fingerprint,
+        "superseded_at": version.superseded_at,
+        "header": version.header,
+        "rows": rows,
+        "total": total,
+        "checks": [{**c, "title": str(titles.get(c["code"], c["code"]))} for c in checks],
+        "diff": diff,
+        "downloads": {
+            "xlsx": _version_url(request, version, "version-xlsx"),
+            "pdf": _version_url(request, version, "version-pdf"),
+        },
+    }
+
+
+# --- Schema pieces --------------------------------------------------------------
+
+ErrorOutput = inline_serializer("ReportError", {"detail": serializers.CharField()})
+ValidationErrorOutput = inline_serializer(
+    "ReportValidationError",
+    {"detail": serializers.CharField(), "errors": serializers.DictField()},
+)
+FORM_PARAM = OpenApiParameter(
+    "form", str, OpenApiParameter.PATH, enum=list(FORMS), description="1-meizhm or 2-ozh"
+)
+PERIOD_PARAM = OpenApiParameter(
+    "period",
+    str,
+    OpenApiParameter.PATH,
+    pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+    description="Reporting month, YYYY-MM.",
+)
+NUMBER_PARAM = OpenApiParameter(
+    "number",
+    int,
+    OpenApiParameter.PATH,
+    description="Version number (1, 2, …).",
+)
+COMMON_ERRORS = {
+    400: OpenApiResponse(ValidationErrorOutput, description="Malformed period or parameter."),
+    403: OpenApiResponse(ErrorOutput, description="The role may not do this."),
+    404: OpenApiResponse(ErrorOutput, description="Unknown form, or no such version."),
+}
+
+
+VersionPageOutput = inline_serializer(
+    "ReportVersionPage",
+    {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": VersionSummaryOutput(many=True),
+    },
+)
+
+
+class VersionQuery(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_VERSION)
+
+
+class VersionListQuery(serializers.Serializer):
+    updated_since = serializers.DateTimeField(required=False)
+
+
+# --- Views ----------------------------------------------------------------------
+
+
+class ReportApi(APIView):
+    permission_classes = [CanViewForms]
+
+    @extend_schema(
+        operation_id="reports_form_month",
+        summary="The form of a month: the final version, else the latest draft",
+        parameters=[FORM_PARAM, PERIOD_PARAM, VersionQuery],
+        responses={200: ReportOutput, **COMMON_ERRORS},
+    )
+    def get(self, request, form: str, period: str):
+        form, month = resolve_form_period(form, period)
+        query = VersionQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        version = version_to_show(
+            form=form, period=month, number=query.validated_data.get("version")
+        )
+        if version is None:
+            raise NotFound(_("No version of this form has been generated for the month."))
+        data = report_payload(request, version, scope_region_kato(request.user))
+        return Response(ReportOutput(data).data)
+
+
+class VersionListApi(APIView):
+    permission_classes = [CanViewForms]
+
+    @extend_schema(
+        operation_id="reports_versions_list",
+        summary="Versions of a form for a month, newest first",
+        parameters=[FORM_PARAM, PERIOD_PARAM, VersionListQuery],
+        responses={200: VersionPageOutput, **COMMON_ERRORS},
+    )
+    def get(self, request, form: str, period: str):
+        form, month = resolve_form_period(form, period)
+        query = VersionListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        versions = versions_of(form=form, period=month)
+        if since := query.validated_data.get("updated_since"):
+            versions = versions.filter(updated_at__gte=since)
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(versions, request, view=self)
+        data = [version_summary(request, v) for v in page]
+        return paginator.get_paginated_response(VersionSummaryOutput(data, many=True).data)
+
+    @extend_schema(
+        operation_id="reports_versions_generate",
+        summary="Generate a new version (chief inspector, operations)",
+        parameters=[FORM_PARAM, PERIOD_PARAM],
+        request=None,
+        responses={201: ReportOutput, **COMMON_ERRORS},
+    )
+    def post(self, request, form: str, period: str):
+        if not request.user.has_perm("reports.add_formversion"):
+            raise PermissionDenied(_("Only a chief inspector or operations may generate forms."))
+        form, month = resolve_form_period(form, period)
+        result = form_generate(
+            form=form, period=month, acting_user=request.user, source=VersionSource.API
+        )
+        data = report_payload(request, result.version, scope_region_kato(request.user))
+        return Response(ReportOutput(data).data, status=status.HTTP_201_CREATED)
+
+
+class VersionApi(APIView):
+    permission_classes = [CanViewForms]
+
+    @extend_schema(
+        operation_id="reports_version_detail",
+        summary="One version of a form",
+        parameters=[FORM_PARAM, PERIOD_PARAM, NUMBER_PARAM],
+        responses={200: ReportOutput, **COMMON_ERRORS},
+    )
+    def get(self, request, form: str, period: str, number: str):
+        form, month = resolve_form_period(form, period)
+        version = get_version(form, month, number)
+        data = report_payload(request, version, scope_region_kato(request.user))
+        return Response(ReportOutput(data).data)
+
+
+class VersionFinaliseApi(APIView):
+    permission_classes = [CanViewForms]
+
+    @extend_schema(
+        operation_id="reports_version_finalise",
+        summary="Finalise a version (chief inspector); it is immutable from then on",
+        parameters=[FORM_PARAM, PERIOD_PARAM, NUMBER_PARAM],
+        request=None,
+        responses={
+            200: ReportOutput,
+            409: OpenApiResponse(
+                ErrorOutput,
+                description="The version is already final, or another version is final.",
+            ),
+            **COMMON_ERRORS,
+        },
+    )
+    def post(self, request, form: str, period: str, number: str):
+        if not request.user.has_perm("reports.finalise_formversion"):
+            raise PermissionDenied(_("Only a chief inspector may finalise a form."))
+        form, month = resolve_form_period(form, period)
+        version = get_version(form, month, number)
+        try:
+            version = form_finalise(version=version, acting_user=request.user)
+        except FormVersionConflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        data = report_payload(request, version, scope_region_kato(request.user))
+        return Response(ReportOutput(data).data)
+
+
+class _FileRenderer(BaseRenderer):
+    """Lets a client ask for the file type; errors are still sent as JSON text."""
+
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return JSONRenderer().render(data)
+
+
+class XlsxRenderer(_FileRenderer):
+    media_type = XLSX_CONTENT_TYPE
+    format = "xlsx"
+
+
+class PdfRenderer(_FileRenderer):
+    media_type = PDF_CONTENT_TYPE
+    format = "pdf"
+
+
+class _DownloadApi(APIView):
+    permission_classes = [CanViewForms]
+    content_type = ""
+    extension = ""
+
+    def render_file(self, printed: PrintedForm) -> bytes:
+        raise NotImplementedError
+
+    def get(self, request, form: str, period: str, number: str):
+        form, month = resolve_form_period(form, period)
+        version = get_version(form, month, number)
+        printed = PrintedForm.of(version, scope_region_kato(request.user))
+        response = HttpResponse(self.render_file(printed), content_type=self.content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{printed.filename_stem}.{self.extension}"'
+        )
+        return response
+
+
+class VersionXlsxApi(_DownloadApi):
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+    content_type = XLSX_CONTENT_TYPE
+    extension = "xlsx"
+
+    def render_file(self, printed: PrintedForm) -> bytes:
+        return render_xlsx(printed)
+
+    @extend_schema(
+        operation_id="reports_version_xlsx",
+        summary="The version as XLSX, laid out like the printed form",
+        parameters=[FORM_PARAM, PERIOD_PARAM, NUMBER_PARAM],
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            **COMMON_ERRORS,
+        },
+    )
+    def get(self, request, form: str, period: str, number: str):
+        return super().get(request, form, period, number)
+
+
+class VersionPdfApi(_DownloadApi):
+    renderer_classes = [JSONRenderer, PdfRenderer]
+    content_type = PDF_CONTENT_TYPE
+    extension = "pdf"
+
+    def render_file(self, printed: PrintedForm) -> bytes:
+        return render_pdf(printed)
+
+    @extend_schema(
+        operation_id="reports_version_pdf",
+        summary="The version as PDF (A4 landscape), laid out like the printed form",
+        parameters=[FORM_PARAM, PERIOD_PARAM, NUMBER_PARAM],
+        responses={
+            (200, PDF_CONTENT_TYPE): OpenApiTypes.BINARY,
+            **COMMON_ERRORS,
+        },
+    )
+    def get(self, request, form: str, period: str, number: str):
+        return super().get(request, form, period, number)
