@@ -1,0 +1,155 @@
+"""List filters shared by the API and the inspectors' pages."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
+
+from core.models import Region
+
+from .models import Accident, Inspection, InspectionKind, Victim, VictimOutcome
+from .widgets import DateInput
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment turned to UTC: offsets the database cannot take are a field
+    error, not a server error."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except (OverflowError, ValueError) as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """``updated_since``: records changed at or after a moment (INTERFACES.md § REST API)."""
+
+    field_class = UtcDateTimeField
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            field_name="updated_at",
+            lookup_expr="gte",
+            label=_("Updated since"),
+            help_text="Only records changed at or after this moment (ISO 8601).",
+            **kwargs,
+        )
+
+
+class InspectionStatus:
+    COMPLETED = "completed"
+    IN_PROGRESS = "in_progress"
+    CHOICES = ((COMPLETED, _("completed")), (IN_PROGRESS, _("in progress")))
+
+
+class InspectionFilterSet(django_filters.FilterSet):
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), label=_("Region"), help_text="Two-digit region code."
+    )
+    kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
+    date_from = django_filters.DateFilter(
+        field_name="started_on",
+        lookup_expr="gte",
+        widget=DateInput(),
+        label=_("Started from"),
+        help_text="Inspections started on or after this date.",
+    )
+    date_to = django_filters.DateFilter(
+        field_name="started_on",
+        lookup_expr="lte",
+        widget=DateInput(),
+        label=_("Started until"),
+        help_text="Inspections started on or before this date.",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=InspectionStatus.CHOICES,
+        method="filter_status",
+        label=_("Status"),
+        help_text="completed: completed_on is set; in_progress: it is not.",
+    )
+    q = django_filters.CharFilter(
+        method="filter_subject",
+        label=_("Subject BIN or IIN"),
+        help_text="Digits the subject's BIN or IIN starts with.",
+        max_length=12,
+    )
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = Inspection
+        fields: list[str] = []
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == InspectionStatus.COMPLETED:
+            return queryset.filter(completed_on__isnull=False)
+        if value == InspectionStatus.IN_PROGRESS:
+            return queryset.filter(completed_on__isnull=True)
+        return queryset
+
+    def filter_subject(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(subject_bin__startswith=value) | Q(subject_iin__startswith=value))
+
+
+class AccidentFilterSet(django_filters.FilterSet):
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), label=_("Region"), help_text="Two-digit region code."
+    )
+    date_from = django_filters.DateFilter(
+        field_name="occurred_on",
+        lookup_expr="gte",
+        widget=DateInput(),
+        label=_("Occurred from"),
+        help_text="Accidents that occurred on or after this date.",
+    )
+    date_to = django_filters.DateFilter(
+        field_name="occurred_on",
+        lookup_expr="lte",
+        widget=DateInput(),
+        label=_("Occurred until"),
+        help_text="Accidents that occurred on or before this date.",
+    )
+    outcome = django_filters.ChoiceFilter(
+        choices=VictimOutcome.choices,
+        method="filter_outcome",
+        label=_("Victim outcome"),
+        help_text="Accidents with at least one victim of this outcome.",
+    )
+    q = django_filters.CharFilter(
+        method="filter_identifier",
+        label=_("Employer BIN or victim IIN"),
+        help_text="Digits the employer's BIN or a victim's IIN starts with.",
+        max_length=12,
+    )
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = Accident
+        fields: list[str] = []
+
+    def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(Victim.objects.filter(accident=OuterRef("pk"), outcome=value))
+        )
+
+    def filter_identifier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(employer_bin__startswith=value)
+            | Exists(Victim.objects.filter(accident=OuterRef("pk"), iin__startswith=value))
+        )

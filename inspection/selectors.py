@@ -1,0 +1,91 @@
+"""Reads of inspections and accidents, scoped by role (INTERFACES.md § Who uses what).
+
+An inspector sees the records of their own region only; chief inspectors and
+administrators see every region; other roles see nothing. Querysets carry the
+joins and prefetches their pages and serializers need, so a list costs a fixed
+number of queries whatever its length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from .filters import AccidentFilterSet, InspectionFilterSet
+from .models import Accident, CriminalCase, Inspection, Investigation, Referral
+from .permissions import fixed_region_code, may_use_inspection
+
+
+def _scoped(queryset: QuerySet, user) -> QuerySet:
+    if not may_use_inspection(user):
+        return queryset.none()
+    region_code = fixed_region_code(user)
+    if region_code is not None:
+        return queryset.filter(region_id=region_code)
+    return queryset
+
+
+def inspection_queryset() -> QuerySet[Inspection]:
+    return Inspection.objects.select_related("region").prefetch_related(
+        "violations",
+        "orders",
+        "fines",
+        "suspensions",
+        "removals",
+        Prefetch("referrals", queryset=Referral.objects.order_by("id")),
+        Prefetch("criminalcases", queryset=CriminalCase.objects.order_by("id")),
+    )
+
+
+def inspection_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Inspection]:
+    """Inspections the user may see, optionally filtered (see ``InspectionFilterSet``)."""
+    queryset = _scoped(inspection_queryset(), user)
+    if filters:
+        queryset = InspectionFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def inspection_get(*, user, pk: int) -> Inspection | None:
+    """One inspection the user may see; None when it does not exist or is out of scope."""
+    return inspection_list(user=user).filter(pk=pk).first()
+
+
+def inspection_get_for_update(*, pk: int) -> Inspection | None:
+    """An inspection by id whatever its region: the update service decides on access."""
+    return Inspection.objects.filter(pk=pk).first()
+
+
+def accident_queryset() -> QuerySet[Accident]:
+    return Accident.objects.select_related(
+        "region", "investigation", "investigation__region"
+    ).prefetch_related(
+        "victims",
+        Prefetch("investigation__referrals", queryset=Referral.objects.order_by("id")),
+        Prefetch("investigation__criminalcases", queryset=CriminalCase.objects.order_by("id")),
+    )
+
+
+def accident_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Accident]:
+    """Accidents the user may see, optionally filtered (see ``AccidentFilterSet``)."""
+    queryset = _scoped(accident_queryset(), user)
+    if filters:
+        queryset = AccidentFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def accident_get(*, user, pk: int) -> Accident | None:
+    return accident_list(user=user).filter(pk=pk).first()
+
+
+def accident_get_for_update(*, pk: int) -> Accident | None:
+    return Accident.objects.filter(pk=pk).first()
+
+
+def investigation_of(accident: Accident) -> Investigation | None:
+    """The accident's investigation, or None (reads the joined row when selected)."""
+    try:
+        return accident.investigation
+    except Investigation.DoesNotExist:
+        return None
