@@ -9,6 +9,7 @@ Running it on a database that already has the demo does nothing.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import random
 
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             return
         today = today or timezone.localdate()
         rng = random.Random(seed)
+        # One line per created user would drown the summary.
+        logging.getLogger("core.services").setLevel(logging.WARNING)
         with transaction.atomic():
             users = self.seed_core(rng)
         self.seed_apps(rng=rng, today=today, users=users)
