@@ -121,6 +121,13 @@ ensure_postgres() {
     pg_create_db "$default" regulator
     export DATABASE_URL="postgres://$user@localhost:5432/regulator"; return
   fi
+  local admin="postgres://postgres@127.0.0.1:$PG_LOCAL_PORT/postgres"
+  if pg_accepts "$admin"; then
+    # A project-local server of another checkout is already on the port.
+    say "using PostgreSQL already listening on port $PG_LOCAL_PORT"
+    pg_create_db "$admin" regulator
+    export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_LOCAL_PORT/regulator"; return
+  fi
   local bin data="$LOCAL/pg"
   bin="$(find_pg_bin)" || { apt_install postgresql; bin="$(find_pg_bin)" || die "PostgreSQL binaries not found"; }
   local run=()
@@ -142,7 +149,6 @@ ensure_postgres() {
       -o "-p $PG_LOCAL_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
       || die "PostgreSQL did not start (see .local/log/postgres.log)"
   fi
-  local admin="postgres://postgres@127.0.0.1:$PG_LOCAL_PORT/postgres"
   pg_create_db "$admin" regulator
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_LOCAL_PORT/regulator"
 }
