@@ -1,0 +1,102 @@
+"""Feed ``esbd_contracts``: ОСНС contracts from the unified insurance database (FEEDS.md;
+seed 000 cl. 6)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.feeds import CHOICE, DATE, DECIMAL, IIN_BIN, INT, KATO, OKED, Column, Feed, Rule, register
+from core.feeds.organisations import OrganisationColumns, register_organisations
+from core.models import Organisation
+
+from .models import IDENTITY, TerminationReason
+
+ESBD_CONTRACTS = register(
+    Feed(
+        name="esbd_contracts",
+        model="contracts.OsnsContract",
+        description=_("Mandatory accident-insurance contracts (unified insurance database)"),
+        columns=[
+            Column("insurer_bin", IIN_BIN),
+            Column("insurer_name", max_length=500),
+            # cl. 6.2: an empty series is stored as "" and is part of the identity.
+            Column("contract_series", required=False, max_length=50),
+            Column("contract_number", max_length=50),
+            Column("policyholder_bin", IIN_BIN),
+            Column("policyholder_name", max_length=500),
+            Column("policyholder_kato", KATO, required=False),
+            Column("policyholder_oked", OKED, required=False),
+            Column("concluded_on", DATE),
+            Column("starts_on", DATE),
+            Column("ends_on", DATE),
+            Column("termination_reason", CHOICE, required=False, choices=TerminationReason.values),
+            Column("terminated_on", DATE, required=False),
+            Column("annual_payroll_kzt", DECIMAL),
+            Column("premium_kzt", DECIMAL),
+            Column("workers_count", INT),
+        ],
+        identity=IDENTITY,
+        rules=[
+            Rule(
+                "concluded_on <= starts_on",
+                column="concluded_on",
+                reason=_("concluded_on is after starts_on."),
+            ),
+            Rule(
+                "starts_on <= ends_on", column="ends_on", reason=_("ends_on is before starts_on.")
+            ),
+            Rule(
+                "ends_on < starts_on + interval '12 months'",
+                column="ends_on",
+                reason=_(
+                    "The term is longer than 12 months (ends_on must be before starts_on + 12 months)."
+                ),
+            ),
+            Rule(
+                "terminated_on IS NULL OR termination_reason <> ''",
+                column="termination_reason",
+                reason=_("termination_reason is required with terminated_on."),
+            ),
+            Rule(
+                "termination_reason = '' OR terminated_on IS NOT NULL",
+                column="terminated_on",
+                reason=_("terminated_on is required with termination_reason."),
+            ),
+            Rule(
+                "terminated_on >= concluded_on",
+                column="terminated_on",
+                reason=_("terminated_on is before concluded_on."),
+            ),
+            Rule(
+                "terminated_on <= ends_on + 1",
+                column="terminated_on",
+                reason=_("terminated_on is later than the day after ends_on."),
+            ),
+            Rule(
+                "annual_payroll_kzt >= 0",
+                column="annual_payroll_kzt",
+                reason=_("The annual payroll fund cannot be negative."),
+            ),
+            Rule(
+                "premium_kzt > 0", column="premium_kzt", reason=_("The premium must be positive.")
+            ),
+            Rule(
+                "workers_count >= 0",
+                column="workers_count",
+                reason=_("The number of workers cannot be negative."),
+            ),
+        ],
+        post_load=[
+            register_organisations(
+                OrganisationColumns(
+                    bin="insurer_bin", name="insurer_name", kind=Organisation.Kind.INSURER
+                ),
+                OrganisationColumns(
+                    bin="policyholder_bin",
+                    name="policyholder_name",
+                    kato="policyholder_kato",
+                    oked="policyholder_oked",
+                    kind=Organisation.Kind.EMPLOYER,
+                ),
+            )
+        ],
+    )
+)

@@ -1,0 +1,51 @@
+"""The shared feed-import pipeline: declarations, registry and loading (FEEDS.md).
+
+An app declares its feeds in ``<app>/feeds.py`` (found by ``autodiscover`` at
+start-up)::
+
+    register(Feed(name="...", model="app.FactModel", columns=[Column(...)],
+                  identity=("...",), rules=[Rule("a <= b", column="b", reason=_("..."))]))
+
+and loads files with ``core.feeds.pipeline.import_feed_file`` (the
+``import_feed`` command and the ``core.tasks.import_feed_inbox`` task).
+"""
+
+from .declarations import (
+    CHOICE,
+    DATE,
+    DECIMAL,
+    IIN_BIN,
+    INT,
+    KATO,
+    MONTH,
+    OKED,
+    TEXT,
+    Column,
+    Feed,
+    FileRule,
+    Rule,
+)
+from .files import FeedRefused
+from .registry import UnknownFeed, autodiscover, get_feed, register, registered_feeds
+
+__all__ = [
+    "CHOICE",
+    "DATE",
+    "DECIMAL",
+    "IIN_BIN",
+    "INT",
+    "KATO",
+    "MONTH",
+    "OKED",
+    "TEXT",
+    "Column",
+    "Feed",
+    "FeedRefused",
+    "FileRule",
+    "Rule",
+    "UnknownFeed",
+    "autodiscover",
+    "get_feed",
+    "register",
+    "registered_feeds",
+]

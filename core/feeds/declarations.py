@@ -1,0 +1,191 @@
+"""What a feed owner declares: columns, identity, row rules, the fact model, hooks.
+
+The pipeline (``core.feeds.pipeline``) turns a declaration into set-based SQL;
+a feed owner writes no loading code. Rules are SQL boolean expressions over the
+typed columns of one row (names as declared); a rule fails a row only when it
+evaluates to false (a NULL result - a missing optional value - passes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from .pipeline import LoadContext
+
+# Lower-case words joined by single underscores (the pipeline's own names use "__").
+NAME_RE = re.compile(r"^[a-z](?:_?[a-z0-9]){0,50}$")
+# Names the pipeline uses in its working tables and the fact model's bookkeeping.
+RESERVED_NAMES = frozenset(
+    {
+        "id",
+        "row_no",
+        "problem",
+        "field_count",
+        "type_ok",
+        "version",
+        "is_current",
+        "becomes_current",
+        "delivered_on",
+        "loaded_at",
+        "feed_file",
+        "in_force",
+        "max_version",
+        "max_delivered",
+    }
+)
+
+TEXT = "text"
+DATE = "date"
+MONTH = "month"
+DECIMAL = "decimal"
+INT = "int"
+IIN_BIN = "iin_bin"
+KATO = "kato"
+OKED = "oked"
+CHOICE = "choice"
+COLUMN_TYPES = (TEXT, DATE, MONTH, DECIMAL, INT, IIN_BIN, KATO, OKED, CHOICE)
+# Types stored as text: an empty cell is stored as "" (never NULL).
+TEXT_LIKE_TYPES = (TEXT, IIN_BIN, KATO, OKED, CHOICE)
+
+
+def _check_name(kind: str, name: str) -> None:
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise ImproperlyConfigured(f"{kind} name {name!r} must match {NAME_RE.pattern}")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the file, loaded into the fact model's field of the same name.
+
+    ``required``: the header must have the column. ``blank``: a cell may be
+    empty (default: only in optional columns). ``text`` cells longer than
+    ``max_length`` are rejected; ``choice`` cells must be one of ``choices``.
+    """
+
+    name: str
+    type: str = TEXT
+    required: bool = True
+    blank: bool | None = None
+    choices: tuple[str, ...] = ()
+    max_length: int = 255
+
+    def __post_init__(self) -> None:
+        _check_name("Column", self.name)
+        if self.name in RESERVED_NAMES:
+            raise ImproperlyConfigured(f"Column name {self.name} is reserved")
+        if self.type not in COLUMN_TYPES:
+            raise ImproperlyConfigured(f"Column {self.name}: unknown type {self.type!r}")
+        object.__setattr__(self, "choices", tuple(self.choices))
+        if self.type == CHOICE and not self.choices:
+            raise ImproperlyConfigured(f"Column {self.name}: a choice column needs choices")
+        if self.blank is None:
+            object.__setattr__(self, "blank", not self.required)
+
+    @property
+    def text_like(self) -> bool:
+        return self.type in TEXT_LIKE_TYPES
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A row check: ``check`` is a SQL boolean over the row's typed columns.
+
+    A failing row is rejected with ``reason`` and the raw value of ``column``.
+    Rules run only on rows whose every cell has the right type.
+    """
+
+    check: str
+    column: str
+    reason: str | Promise
+
+    def __post_init__(self) -> None:
+        if len(str(self.reason)) > 255:
+            raise ImproperlyConfigured("A rule's reason must fit in 255 characters")
+
+
+@dataclass(frozen=True)
+class FileRule:
+    """A whole-file check: ``check`` is a SQL boolean aggregate over the well-typed rows
+    (e.g. ``count(DISTINCT authority) <= 1``). When false the file is refused."""
+
+    check: str
+    reason: str | Promise
+
+
+@dataclass(frozen=True, eq=False)
+class Feed:
+    """A feed: file columns, identity, rules, the fact model and post-load hooks.
+
+    ``model`` is "app_label.ModelName" of a ``core.models.FeedFact`` subclass
+    with a field per column. ``post_load`` hooks run inside the load's
+    transaction with a ``LoadContext`` (e.g. to register organisations or
+    recompute what depends on the changed identities).
+    """
+
+    name: str
+    model: str
+    columns: tuple[Column, ...]
+    identity: tuple[str, ...]
+    rules: tuple[Rule, ...] = ()
+    file_rules: tuple[FileRule, ...] = ()
+    post_load: tuple[Callable[[LoadContext], Any], ...] = ()
+    description: str | Promise = ""
+    _by_name: dict[str, Column] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _check_name("Feed", self.name)
+        for attr in ("columns", "identity", "rules", "file_rules", "post_load"):
+            value = getattr(self, attr)
+            if callable(value) and attr == "post_load":
+                value = (value,)
+            object.__setattr__(self, attr, tuple(value))
+        by_name: dict[str, Column] = {}
+        for column in self.columns:
+            if column.name in by_name:
+                raise ImproperlyConfigured(f"Feed {self.name}: column {column.name} twice")
+            by_name[column.name] = column
+        object.__setattr__(self, "_by_name", by_name)
+        if not self.identity:
+            raise ImproperlyConfigured(f"Feed {self.name}: identity is empty")
+        for name in self.identity:
+            column = by_name.get(name)
+            if column is None:
+                raise ImproperlyConfigured(f"Feed {self.name}: identity column {name} undeclared")
+            # Identity values are compared with "=", so they may never be NULL.
+            if column.blank and not column.text_like:
+                raise ImproperlyConfigured(
+                    f"Feed {self.name}: identity column {name} may be empty but is not text"
+                )
+        for rule in self.rules:
+            if rule.column not in by_name:
+                raise ImproperlyConfigured(
+                    f"Feed {self.name}: rule names unknown column {rule.column}"
+                )
+
+    def column(self, name: str) -> Column:
+        return self._by_name[name]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def value_columns(self) -> tuple[str, ...]:
+        """Columns compared to tell a new version from an unchanged one."""
+        return tuple(c.name for c in self.columns if c.name not in self.identity)
+
+    def fact_model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model)

@@ -1,0 +1,208 @@
+"""Reading a feed file before anything is written: name, checksum, encoding, header.
+
+``prepare_file`` reads the file once as bytes (SHA-256, UTF-8 check) and once
+as CSV, refusing it (``FeedRefused``) when it is unusable, and writes the
+declared columns of every record, numbered as in a spreadsheet (header = row
+1), to a spool file that the load COPYs into its staging table. A record whose
+cells are all empty is skipped and not counted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import operator
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from django.utils.translation import gettext as _
+
+from .declarations import Feed
+
+FILE_NAME_RE = re.compile(
+    r"^(?P<feed>[a-z][a-z0-9_]*)_(?P<date>[0-9]{8})(?:_(?P<n>[0-9]{1,6}))?\.csv$"
+)
+CHUNK = 1 << 20
+
+# Problems of a whole record, written to the staging table's "problem" column.
+PROBLEM_FIELD_COUNT = "field_count"
+PROBLEM_NUL = "nul"
+
+
+class FeedRefused(Exception):
+    """The file as a whole is unusable (or breaks a file rule): nothing is loaded."""
+
+
+@dataclass(frozen=True)
+class DeliveryName:
+    feed: str
+    delivered_on: dt.date
+    sequence: int
+
+
+def parse_file_name(file_name: str) -> DeliveryName | None:
+    """``FEED_YYYYMMDD[_N].csv`` -> its parts, or None when the name is not of that form."""
+    match = FILE_NAME_RE.match(file_name)
+    if not match:
+        return None
+    try:
+        delivered_on = dt.datetime.strptime(match["date"], "%Y%m%d").date()
+    except ValueError:
+        return None
+    return DeliveryName(match["feed"], delivered_on, int(match["n"] or 0))
+
+
+def delivery_date(feed: Feed, file_name: str, delivered_on: dt.date | None) -> dt.date:
+    """The delivery date: given explicitly, or from a file name of the feed."""
+    if delivered_on is not None:
+        return delivered_on
+    parsed = parse_file_name(file_name)
+    if parsed is None or parsed.feed != feed.name:
+        raise FeedRefused(
+            _(
+                "The file name %(name)s is not %(feed)s_YYYYMMDD[_N].csv with a real date; "
+                "rename the file or give the delivery date."
+            )
+            % {"name": file_name, "feed": feed.name}
+        )
+    return parsed.delivered_on
+
+
+@dataclass
+class PreparedFile:
+    path: Path
+    size: int
+    sha256: str
+    header_width: int
+    columns: tuple[str, ...]  # declared columns present in the header, in declared order
+    records: int  # non-blank data records
+    spool: IO[bytes] | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
+
+
+def file_digest(path: Path) -> tuple[str, int, bool]:
+    """(SHA-256 hex, size, whether a NUL byte occurs); refuses a file that is not UTF-8."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    size = 0
+    has_nul = False
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(CHUNK):
+                digest.update(chunk)
+                pending = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    raise FeedRefused(
+                        _("The file is not UTF-8 text (invalid byte at offset %(offset)s).")
+                        % {"offset": size - pending + exc.start}
+                    ) from exc
+                size += len(chunk)
+                has_nul = has_nul or b"\x00" in chunk
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise FeedRefused(
+                _("The file is not UTF-8 text (it ends inside a character).")
+            ) from exc
+    except OSError as exc:
+        raise FeedRefused(
+            _("The file cannot be read: %(error)s") % {"error": exc.strerror}
+        ) from exc
+    return digest.hexdigest(), size, has_nul
+
+
+def _header(names: list[str], feed: Feed) -> dict[str, int]:
+    """Declared column -> position in the file; refuses duplicates and missing columns."""
+    positions: dict[str, int] = {}
+    for i, name in enumerate(n.strip().lower() for n in names):
+        if name in feed.column_names:
+            if name in positions:
+                raise FeedRefused(
+                    _("The column %(column)s appears more than once in the header.")
+                    % {"column": name}
+                )
+            positions[name] = i
+    missing = ", ".join(c for c in feed.required_columns if c not in positions)
+    if not positions:
+        raise FeedRefused(
+            _(
+                "No header row: the first row names none of the feed's columns; "
+                "missing required column(s): %(columns)s."
+            )
+            % {"columns": missing}
+        )
+    if missing:
+        raise FeedRefused(_("Missing required column(s): %(columns)s.") % {"columns": missing})
+    return positions
+
+
+def prepare_file(feed: Feed, path: Path) -> PreparedFile:
+    sha256, size, has_nul = file_digest(path)
+    spool = tempfile.TemporaryFile("w+b")
+    try:
+        text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+        writer = csv.writer(text, lineterminator="\n")
+        records = 0
+        row_no = 1
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            try:
+                header = next(reader, None)
+                if header is None or not any(h.strip() for h in header):
+                    raise FeedRefused(
+                        _("The file is empty or its first row is blank: no header row.")
+                    )
+                positions = _header(header, feed)
+                present = tuple(c for c in feed.column_names if c in positions)
+                # The extra 0 makes itemgetter return a tuple even for one column.
+                pick = operator.itemgetter(*(positions[c] for c in present), 0)
+                width = len(header)
+                blanks = [""] * len(present)
+                # Cells are trimmed in SQL; this loop runs per record, so it stays minimal.
+                for record in reader:
+                    row_no += 1
+                    if not any(record):
+                        continue
+                    records += 1
+                    if len(record) != width:
+                        writer.writerow([row_no, PROBLEM_FIELD_COUNT, len(record), *blanks])
+                        continue
+                    values = pick(record)[:-1]
+                    if has_nul and any("\x00" in v for v in values):
+                        writer.writerow([row_no, PROBLEM_NUL, width, *blanks])
+                        continue
+                    writer.writerow((row_no, "", width, *values))
+            except UnicodeDecodeError as exc:
+                raise FeedRefused(_("The file is not UTF-8 text.")) from exc
+            except csv.Error as exc:
+                raise FeedRefused(
+                    _("The file is not readable CSV (row %(row)s): %(error)s")
+                    % {"row": row_no + 1, "error": exc}
+                ) from exc
+        text.flush()
+        text.detach()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return PreparedFile(
+        path=path,
+        size=size,
+        sha256=sha256,
+        header_width=width,
+        columns=present,
+        records=records,
+        spool=spool,
+    )
