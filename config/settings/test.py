@@ -8,6 +8,9 @@ from .base import *  # noqa: E402,F403
 from .base import DATABASES, REST_FRAMEWORK, env  # noqa: E402
 
 DEBUG = False
+# Tests compare messages with their English source text; the Kazakh default of
+# the product is tested explicitly (tests/core/test_i18n.py).
+LANGUAGE_CODE = "en"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

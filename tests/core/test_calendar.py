@@ -263,7 +263,7 @@ def test_one_snapshot_answers_without_further_queries(django_assert_num_queries)
         assert not cal.is_working_day(D(2026, 5, 8))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_transfers_are_cached_outside_transactions_and_forgotten_on_save(
     django_assert_num_queries,
 ):

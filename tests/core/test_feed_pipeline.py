@@ -180,7 +180,7 @@ def test_unknown_feed_is_an_error():
         call_command("import_feed", "no_such_feed", "x.csv")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_refused_file_exits_non_zero_with_a_message(tmp_path):
     """Through a real process: the exit status and the message are what operators see."""
     path = write_feed(tmp_path, [contract()], columns=[c for c in COLUMNS if c != "ends_on"])
@@ -416,7 +416,7 @@ def test_two_loads_on_the_same_delivery_date_the_later_wins(tmp_path):
     assert OsnsContract.objects.current().get().version == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_exactly_once_a_load_failing_midway_leaves_nothing_and_a_rerun_loads_once(
     tmp_path, monkeypatch
 ):
@@ -453,7 +453,7 @@ def test_exactly_once_a_load_failing_midway_leaves_nothing_and_a_rerun_loads_onc
     assert run_command(path)["duplicate_file"] is True
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_exactly_once_a_killed_load_leaves_nothing_and_a_rerun_loads_each_row_once(tmp_path):
     """SIGKILL of a real `manage.py import_feed` while its SQL runs (FEEDS.md, "Exactly once")."""
     count = 200_000
@@ -496,7 +496,7 @@ def test_exactly_once_a_killed_load_leaves_nothing_and_a_rerun_loads_each_row_on
     assert FeedFile.objects.filter(status="loaded").count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_exactly_once_two_processes_loading_the_same_file_at_once(tmp_path):
     """Two workers given the same file: one loads it, the other finds a duplicate."""
     count = 3000

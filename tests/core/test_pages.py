@@ -22,8 +22,11 @@ def hrefs(response) -> set[str]:
 
 
 @pytest.mark.django_db
-def test_default_language_is_kazakh(client):
-    assert html_lang(client.get(reverse("login"))) == settings.LANGUAGE_CODE == "kk"
+def test_default_language_is_kazakh(client, settings):
+    from config.settings import base
+
+    settings.LANGUAGE_CODE = base.LANGUAGE_CODE
+    assert html_lang(client.get(reverse("login"))) == "kk"
 
 
 @pytest.mark.django_db
@@ -79,7 +82,7 @@ def test_inspector_home_shows_recording_tiles_of_the_own_region(client, make_use
     } <= links
     assert reverse("reports:dashboard") not in links
     assert reverse("admin:index") not in links
-    assert Region.objects.get(code="75").name_kk in response.content.decode()
+    assert Region.objects.get(code="75").name_en in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -30,7 +30,7 @@ def test_beat_schedule_names_these_tasks():
     assert import_feed_inbox.acks_late and import_feed_inbox.reject_on_worker_lost
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_import_feed_inbox_loads_new_files_through_the_worker(inbox_root, celery_worker_process):
     inbox = inbox_root / "esbd_contracts"
     inbox.mkdir()
@@ -64,7 +64,7 @@ def test_import_feed_inbox_loads_new_files_through_the_worker(inbox_root, celery
     assert FeedFile.objects.filter(status="loaded").count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_health_check_through_the_worker(celery_worker_process):
     result = health_check.delay().get(timeout=60)
     assert (result["status"], result["database"], result["broker"]) == ("ok", "ok", "ok")

@@ -21,7 +21,7 @@ def test_previous_month():
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_monthly_job_through_a_real_worker_makes_drafts_once(celery_worker_process, records):
     accident = records.accident("75", occurred_on=date(2025, 10, 3), outcomes=("light",))
 
@@ -51,7 +51,7 @@ def test_monthly_job_through_a_real_worker_makes_drafts_once(celery_worker_proce
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_monthly_job_without_arguments_generates_the_previous_month(celery_worker_process):
     result = generate_monthly_forms.delay().get(timeout=120)
 

@@ -232,7 +232,7 @@ def test_draft_content_is_immutable_but_a_draft_may_be_deleted():
     assert not FormVersion.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_generations_get_distinct_numbers(records):
     records.accident("75", occurred_on=IN)
     errors: list[BaseException] = []
