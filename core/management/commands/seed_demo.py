@@ -150,6 +150,14 @@ class Command(BaseCommand):
 
     def seed_apps(self, *, rng: random.Random, today: dt.date, users: dict) -> None:
         """Each app's demo data, in dependency order; each gets its own random stream."""
+        from contracts.demo import seed_contracts_demo
+
+        result = seed_contracts_demo(rng=random.Random(rng.random()), today=today)
+        loaded = ", ".join(
+            f"{f['file']}: {f.get('loaded', 0)} loaded, {f.get('rejected', 0)} rejected"
+            for f in result["files"]
+        )
+        self.stdout.write(f"  mandatory insurance contracts through the feed: {loaded}")
         from inspection.demo import seed_inspection_demo
 
         seed_inspection_demo(rng=random.Random(rng.random()), today=today, users=users)
