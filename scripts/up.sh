@@ -33,14 +33,15 @@ if ! running "$RUN/gunicorn.pid"; then
 fi
 if ! running "$RUN/worker.pid"; then
   say "starting the Celery worker"
-  celery -A config worker --detach --concurrency 2 --loglevel INFO \
-    --pidfile "$RUN/worker.pid" --logfile "$LOG/worker.log"
+  # Logs go through Django's LOGGING (which masks personal numbers) to stderr.
+  nohup celery -A config worker --concurrency 2 --loglevel INFO >>"$LOG/worker.log" 2>&1 &
+  echo $! >"$RUN/worker.pid"
 fi
 if ! running "$RUN/beat.pid"; then
   say "starting Celery beat"
-  celery -A config beat --detach --loglevel INFO \
-    --scheduler django_celery_beat.schedulers:DatabaseScheduler \
-    --pidfile "$RUN/beat.pid" --logfile "$LOG/beat.log"
+  nohup celery -A config beat --loglevel INFO --pidfile "" \
+    --scheduler django_celery_beat.schedulers:DatabaseScheduler >>"$LOG/beat.log" 2>&1 &
+  echo $! >"$RUN/beat.pid"
 fi
 
 for _ in $(seq 1 60); do
