@@ -13,16 +13,12 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+from contracts.feeds import ESBD_CONTRACTS
 from core.feeds.inbox import inbox_dir, process_inbox
 from core.models import Organisation
 
-FEED = "esbd_contracts"
-COLUMNS = [
-    "insurer_bin", "insurer_name", "contract_series", "contract_number", "policyholder_bin",
-    "policyholder_name", "policyholder_kato", "policyholder_oked", "concluded_on", "starts_on",
-    "ends_on", "termination_reason", "terminated_on", "annual_payroll_kzt", "premium_kzt",
-    "workers_count",
-]  # fmt: skip
+FEED = ESBD_CONTRACTS.name
+COLUMNS = [column.name for column in ESBD_CONTRACTS.columns]
 
 
 def _contract_rows(rng: random.Random, today: dt.date) -> list[dict[str, str]]:

@@ -182,6 +182,12 @@ ensure_redis() {
   export REDIS_URL="redis://127.0.0.1:$REDIS_LOCAL_PORT/0"
 }
 
+remember_servers() {
+  # manage.py under the local settings reads this file, so commands typed by
+  # hand reach the same database and broker as the scripts.
+  printf 'DATABASE_URL=%s\nREDIS_URL=%s\n' "$DATABASE_URL" "$REDIS_URL" >"$LOCAL/run/env"
+}
+
 ensure_gettext() {
   # compilemessages needs msgfmt.
   command -v msgfmt >/dev/null 2>&1 || apt_install gettext

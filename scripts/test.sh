@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_venv
 ensure_postgres
 ensure_redis
+remember_servers
 ensure_gettext
 ensure_chromium
 cd "$ROOT"

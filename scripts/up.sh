@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_venv
 ensure_postgres
 ensure_redis
+remember_servers
 ensure_gettext
 cd "$ROOT"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
@@ -19,11 +20,6 @@ say "loading demo data (skipped when already present)"
 python manage.py seed_demo
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-# Everything started here remembers the database and broker it was given.
-cat >"$RUN/env" <<ENV
-DATABASE_URL=$DATABASE_URL
-REDIS_URL=$REDIS_URL
-ENV
 
 if ! running "$RUN/gunicorn.pid"; then
   say "starting the web server on port $PORT"
