@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
+    "pghistory.admin",
     "core",
     "contracts",
     "insurance",

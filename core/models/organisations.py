@@ -1,5 +1,6 @@
 """Organisations (by BIN), roles and the user profile that binds a user to them."""
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from core.validators import validate_iin_bin
 from .reference import Region
 
 
+@pghistory.track()
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         INSURER = "insurer", _("insurer")
@@ -59,6 +61,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("administrator")
 
 
+@pghistory.track()
 class UserProfile(models.Model):
     """What a user is: a role, and the region or organisation it is bound to."""
 

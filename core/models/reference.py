@@ -1,5 +1,6 @@
 """Reference data: loaded by migrations, edited by admins (with import/export)."""
 
+import pghistory
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -23,6 +24,7 @@ class LocalisedNameMixin(models.Model):
         return {"kk": self.name_kk, "ru": self.name_ru}.get(lang) or self.name_en or self.name_ru
 
 
+@pghistory.track()
 class Region(LocalisedNameMixin):
     """A first-level unit of the КАТО classifier; rows of both monthly forms."""
 
@@ -45,6 +47,7 @@ class Region(LocalisedNameMixin):
         ]
 
 
+@pghistory.track()
 class OkedSection(LocalisedNameMixin):
     code = models.CharField(_("section"), max_length=1, primary_key=True)
 
@@ -54,6 +57,7 @@ class OkedSection(LocalisedNameMixin):
         verbose_name_plural = _("ОКЭД sections")
 
 
+@pghistory.track()
 class OkedCode(LocalisedNameMixin):
     """An economic-activity code with its professional risk class (1-22)."""
 
@@ -77,6 +81,7 @@ class OkedCode(LocalisedNameMixin):
         ]
 
 
+@pghistory.track()
 class MciRate(models.Model):
     """Monthly calculation index (АЕК / МРП) of a fiscal year, in tenge."""
 
@@ -95,6 +100,7 @@ class MciRate(models.Model):
         return f"{self.year}: {self.amount_kzt}"
 
 
+@pghistory.track()
 class KnpCode(LocalisedNameMixin):
     """Payment-purpose code (КНП) and whether a payment under it gives MHI cover."""
 
@@ -121,6 +127,7 @@ class KnpCode(LocalisedNameMixin):
         ]
 
 
+@pghistory.track()
 class DayOffTransfer(models.Model):
     """A government transfer of a day off that the holidays package does not know yet.
 
