@@ -283,7 +283,7 @@ def main() -> None:
         f"{median['load1'] - sum(step_median('load1', s) for s in steps['load1']):.2f} | "
         f"{median['load2'] - sum(step_median('load2', s) for s in steps['load2']):.2f} |",
         "",
-        "Reproduce with:",
+        "Reproduce with `./scripts/bench.sh`, or:",
         "",
         f"    DATABASE_URL=postgres://... .venv/bin/python bench/feeds.py --rows {args.rows} "
         f"--repeat {args.repeat}",

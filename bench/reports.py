@@ -350,6 +350,11 @@ def main() -> None:
             "only. `form_generate` adds the checks, the header and storing the version under "
             "the per-month lock. Both agree with the baseline cell by cell (asserted).",
             "",
+            "Reproduce with `./scripts/bench.sh`, or:",
+            "",
+            f"    DATABASE_URL=postgres://... .venv/bin/python bench/reports.py "
+            f"--inspections {args.inspections} --repeat {args.repeat}",
+            "",
         ]
     )
     print(section)
