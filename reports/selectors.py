@@ -22,7 +22,6 @@ from django.db.models import (
     Func,
     Q,
     QuerySet,
-    StringAgg,
     Sum,
     TextField,
     Value,
@@ -30,6 +29,20 @@ from django.db.models import (
 from django.db.models.functions import MD5, Cast, Coalesce, TruncMonth
 
 from core.models import Organisation, Region
+
+try:  # Django 6: a generic aggregate whose delimiter is an expression.
+    from django.db.models import StringAgg
+
+    def _string_agg(expression, delimiter: str, **extra):
+        return StringAgg(expression, Value(delimiter), **extra)
+
+except ImportError:  # Django 5.2 (Python 3.11): the PostgreSQL one takes a plain string.
+    from django.contrib.postgres.aggregates import StringAgg
+
+    def _string_agg(expression, delimiter: str, **extra):
+        return StringAgg(expression, delimiter, **extra)
+
+
 from inspection.models import Accident, Fine, Inspection, Victim, VictimOutcome
 
 from .definitions import FORMS, RULES_REVISION, TOTAL, FormDefinition, Rule, Source, month_bounds
@@ -123,7 +136,7 @@ def _aggregate_source(source: Source, rules: dict[str, Rule], period: date) -> S
         .annotate(
             **aggregates,
             n_read=Count("pk"),
-            fp=MD5(StringAgg(_record_text(source), Value(","), order_by="pk")),
+            fp=MD5(_string_agg(_record_text(source), ",", order_by="pk")),
         )
     )
     by_region: dict[str, dict[str, object]] = {}
