@@ -31,6 +31,7 @@ from .models import FormVersion, VersionSource
 from .selectors import (
     cell_records,
     cell_value,
+    current_final,
     dashboard_data,
     latest_versions,
     thousands_half_up,
@@ -205,6 +206,14 @@ def _finalise_blocker(version: FormVersion) -> str | None:
     return None
 
 
+def _deadline(*, form: str, month: date) -> dict:
+    """Both forms are due by the 3rd of the following month (seed 003); a month
+    without a final version after that day is overdue."""
+    due_on = _shift_month(month, 1).replace(day=3)
+    overdue = timezone.localdate() > due_on and current_final(form=form, period=month) is None
+    return {"due_on": due_on, "overdue": overdue}
+
+
 @login_required
 @require_GET
 def form_detail(request: HttpRequest, form: str, period: str) -> HttpResponse:
@@ -236,6 +245,7 @@ def form_detail(request: HttpRequest, form: str, period: str) -> HttpResponse:
         and month <= timezone.localdate(),
         "can_finalise": request.user.has_perm("reports.finalise_formversion"),
         "region_only": region_kato is not None,
+        **_deadline(form=form, month=month),
     }
     if version is not None:
         context.update(
