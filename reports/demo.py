@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reports.models import FormCode, VersionSource
+from core.models import Organisation
+from reports.models import FormCode, ReportHeader, VersionSource
 from reports.services import form_finalise, form_generate
 
 
@@ -20,6 +21,14 @@ def months_before(today: dt.date, count: int) -> list[dt.date]:
 
 def seed_reports_demo(*, today: dt.date, users: dict) -> None:
     chief = users["chief"]
+    ReportHeader.objects.update_or_create(
+        pk=1,
+        defaults={
+            "organisation": Organisation.objects.get(kind=Organisation.Kind.REGULATOR),
+            "executor": "Сейткали А. М., +7 7172 74 33 15",
+            "head": "Нурланов Б. К.",
+        },
+    )
     periods = months_before(today, 12)
     for period in periods:
         for form in FormCode.values:

@@ -73,3 +73,13 @@ def test_print_logins_lists_the_demo_users_and_tokens(inbox, capsys):
     from rest_framework.authtoken.models import Token
 
     assert Token.objects.get(user__username="insurer").key in out
+
+
+@pytest.mark.django_db
+def test_seed003_demo_forms_carry_the_full_header(inbox):
+    call_command("seed_demo", "--today", TODAY.isoformat())
+
+    header = FormVersion.objects.filter(status="draft").first().header
+    regulator = Organisation.objects.get(kind=Organisation.Kind.REGULATOR)
+    assert header["bin"] == regulator.bin and header["name"] == regulator.name
+    assert all(header[field] for field in ("address", "phone", "email", "executor", "head"))
