@@ -43,6 +43,9 @@ class Check:
     left: Callable[[dict, dict], int]  # (values, measures of the row) -> number
     op: str
     right: Callable[[dict, dict], int]
+    # How the expression reads on a page, where it has words in it; the stored
+    # version and the API keep ``expression`` as it is.
+    shown_as: str | None = None
 
 
 def _v(n: str) -> Callable[[dict, dict], int]:
@@ -69,6 +72,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
             _v("6"),
             "<=",
             lambda v, m: int(v["5"]) + int(m["open_at_start"]),
+            shown_as=_("6 ≤ 5 + still open from earlier months"),
         ),
         Check(
             "meizhm_14_within_accidents_ytd",
@@ -80,6 +84,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
             _v("14"),
             "<=",
             lambda v, m: int(m["accidents_ytd"]),
+            shown_as=_("14 ≤ 2-ӨЖ 2 since the start of the year"),
         ),
     ),
     FormCode.OZH: (
@@ -121,6 +126,11 @@ CHECKS: dict[str, tuple[Check, ...]] = {
 
 def check_titles() -> dict[str, str]:
     return {c.code: c.title for checks in CHECKS.values() for c in checks}
+
+
+def check_expressions() -> dict[str, str]:
+    """How each check's expression reads on a page, in the current language."""
+    return {c.code: str(c.shown_as or c.expression) for checks in CHECKS.values() for c in checks}
 
 
 def run_checks(

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.models import Region, Role
 from core.roles import has_role, user_region_code
 
-from .checks import check_titles
+from .checks import check_expressions, check_titles
 from .definitions import FORMS, TOTAL, PeriodError, month_bounds, parse_period
 from .models import FormVersion, VersionSource
 from .selectors import (
@@ -163,6 +163,7 @@ def _table(version: FormVersion, *, region_kato: str | None, lang: str) -> dict:
 
 def _checks(version: FormVersion, *, region_kato: str | None) -> list[dict]:
     titles = check_titles()
+    expressions = check_expressions()
     names = {row["kato"]: f"{row['region_kk']} / {row['region_ru']}" for row in version.rows}
     names[TOTAL] = _("Total for the republic")
     out = []
@@ -175,7 +176,7 @@ def _checks(version: FormVersion, *, region_kato: str | None) -> list[dict]:
         out.append(
             {
                 "code": check["code"],
-                "expression": check["expression"],
+                "expression": expressions.get(check["code"], check["expression"]),
                 "title": titles.get(check["code"], check["code"]),
                 "passed": all(r["passed"] for r in results),
                 "failed": [r for r in results if not r["passed"]],

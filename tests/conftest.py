@@ -18,6 +18,15 @@ from core.models import Organisation, Region, Role, UserProfile
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request in another language activates it for the thread; undo that after each test."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def make_user(db, django_user_model):
     """make_user("inspector", region="75") -> a user with that role and scope."""

@@ -238,3 +238,20 @@ def test_seed003_form_page_shows_due_date_and_overdue_until_finalised(chief_clie
     page = chief_client.get(DETAIL.format(form="2-ozh")).content.decode()
     assert 'data-testid="overdue"' not in page
     assert "2025-11-03" in text_of(page, "due-date")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_check_expressions_with_words_read_in_the_users_language(chief_client, language):
+    from django.utils import translation
+
+    form_generate(form="1-meizhm", period=OCT, source="command")
+    with translation.override(language):
+        expected = translation.gettext("6 ≤ 5 + still open from earlier months")
+    assert expected != "6 ≤ 5 + still open from earlier months"
+
+    page = chief_client.get(DETAIL.format(form="1-meizhm"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert expected in page.content.decode()
+    # The stored version keeps the language-neutral expression.
+    assert FormVersion.objects.get().checks[1]["expression"] == "6 ≤ 5 + open"
