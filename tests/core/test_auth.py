@@ -199,9 +199,7 @@ def test_every_url_except_the_public_ones_requires_authentication(client):
 @pytest.mark.django_db
 def test_anonymous_api_calls_get_401_with_www_authenticate(client):
     # /api/docs/ is a page for people: it sends them to the login page instead.
-    api_urls = [
-        path for path, _ in all_urls() if path.startswith("/api/") and path != "/api/docs/"
-    ]
+    api_urls = [path for path, _ in all_urls() if path.startswith("/api/") and path != "/api/docs/"]
     assert "/api/v1/regions/" in api_urls
 
     for path in api_urls:
