@@ -10,7 +10,9 @@ from core.validators import validate_iin_bin
 from .reference import Region
 
 
-@pghistory.track()
+# Not tracked by row triggers: feeds register and update organisations in bulk
+# (their facts are versioned by design), and a trigger per row made that many
+# times slower. Hand edits are in the admin log.
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         INSURER = "insurer", _("insurer")
