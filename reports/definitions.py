@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import models
 from django.db.models import Count, Q
@@ -131,11 +131,23 @@ BEFORE = "before"  # the date is before the reporting month
 YEAR_TO_DATE = "ytd"  # the date is from 1 January to the end of the reporting month
 
 
+def shift_month(period: date, delta: int) -> date:
+    """The first day of the month ``delta`` months from the month of ``period``."""
+    index = period.year * 12 + period.month - 1 + delta
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def month_bounds(period: date) -> tuple[date, date]:
     """[first day, first day of the next month) of the month of ``period``."""
-    start = period.replace(day=1)
-    end = date(start.year + 1, 1, 1) if start.month == 12 else start.replace(month=start.month + 1)
-    return start, end
+    return period.replace(day=1), shift_month(period, 1)
+
+
+# Both forms are due by the 3rd day of the month after the reporting month (seed 003).
+SUBMISSION_DAY = 3
+
+
+def due_on(period: date) -> date:
+    return shift_month(period, 1).replace(day=SUBMISSION_DAY)
 
 
 @dataclass(frozen=True)
@@ -536,5 +548,4 @@ def parse_period(value: str) -> date:
 
 
 def previous_month(today: date) -> date:
-    first = today.replace(day=1)
-    return (first - timedelta(days=1)).replace(day=1)
+    return shift_month(today, -1)

@@ -6,17 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from core.models import Organisation
+from reports.definitions import shift_month
 from reports.models import FormCode, ReportHeader, VersionSource
 from reports.services import form_finalise, form_generate
-
-
-def months_before(today: dt.date, count: int) -> list[dt.date]:
-    """The first days of the ``count`` months before ``today``'s month, oldest first."""
-    months, first = [], today.replace(day=1)
-    for _ in range(count):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-        months.append(first)
-    return list(reversed(months))
 
 
 def seed_reports_demo(*, today: dt.date, users: dict) -> None:
@@ -29,7 +21,7 @@ def seed_reports_demo(*, today: dt.date, users: dict) -> None:
             "head": "Нурланов Б. К.",
         },
     )
-    periods = months_before(today, 12)
+    periods = [shift_month(today, -n) for n in range(12, 0, -1)]
     for period in periods:
         for form in FormCode.values:
             version = form_generate(form=form, period=period, source=VersionSource.COMMAND).version

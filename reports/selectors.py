@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
@@ -45,7 +45,16 @@ except ImportError:  # Django 5.2 (Python 3.11): the PostgreSQL one takes a plai
 
 from inspection.models import Accident, Fine, Inspection, Victim, VictimOutcome
 
-from .definitions import FORMS, RULES_REVISION, TOTAL, FormDefinition, Rule, Source, month_bounds
+from .definitions import (
+    FORMS,
+    RULES_REVISION,
+    TOTAL,
+    FormDefinition,
+    Rule,
+    Source,
+    month_bounds,
+    shift_month,
+)
 from .models import FormVersion, ReportHeader, VersionStatus
 
 THOUSAND = Decimal(1000)
@@ -309,14 +318,8 @@ def dashboard_data(*, until: date, months: int = 12, region_code: str | None = N
     one aggregate query.
     """
     end = month_bounds(until)[1]
-    start = until.replace(day=1)
-    for _ in range(months - 1):
-        start = (start.replace(day=1) - timedelta(days=1)).replace(day=1)
-    labels = []
-    cursor = start
-    while cursor < end:
-        labels.append(cursor.strftime("%Y-%m"))
-        cursor = month_bounds(cursor)[1]
+    start = shift_month(until, 1 - months)
+    labels = [shift_month(start, i).strftime("%Y-%m") for i in range(months)]
     index = {label: i for i, label in enumerate(labels)}
 
     def series() -> list:

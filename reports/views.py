@@ -26,7 +26,15 @@ from core.models import Region, Role
 from core.roles import has_role, user_region_code
 
 from .checks import check_expressions, check_titles
-from .definitions import FORMS, TOTAL, PeriodError, month_bounds, parse_period
+from .definitions import (
+    FORMS,
+    TOTAL,
+    PeriodError,
+    due_on,
+    month_bounds,
+    parse_period,
+    shift_month,
+)
 from .models import FormVersion, VersionSource
 from .selectors import (
     cell_records,
@@ -55,11 +63,6 @@ def _form_and_period(form: str, period: str) -> tuple[str, date]:
         return form, parse_period(period)
     except PeriodError as exc:
         raise Http404(str(exc)) from exc
-
-
-def _shift_month(month: date, delta: int) -> date:
-    index = month.year * 12 + month.month - 1 + delta
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _language() -> str:
@@ -92,7 +95,7 @@ def form_index(request: HttpRequest) -> HttpResponse:
             if form in FORMS:
                 return redirect("reports:form-detail", form=form, period=period.strftime("%Y-%m"))
             messages.error(request, _("Unknown form."))
-    months = [_shift_month(this_month, -i) for i in range(12)]
+    months = [shift_month(this_month, -i) for i in range(12)]
     shown = latest_versions(since=months[-1])
     lang = _language()
     table = [
@@ -108,7 +111,7 @@ def form_index(request: HttpRequest) -> HttpResponse:
         {
             "forms": [(code, d.index, d.title(lang)) for code, d in FORMS.items()],
             "table": table,
-            "default_month": _shift_month(this_month, -1).strftime("%Y-%m"),
+            "default_month": shift_month(this_month, -1).strftime("%Y-%m"),
         },
     )
 
@@ -208,11 +211,10 @@ def _finalise_blocker(version: FormVersion) -> str | None:
 
 
 def _deadline(*, form: str, month: date) -> dict:
-    """Both forms are due by the 3rd of the following month (seed 003); a month
-    without a final version after that day is overdue."""
-    due_on = _shift_month(month, 1).replace(day=3)
-    overdue = timezone.localdate() > due_on and current_final(form=form, period=month) is None
-    return {"due_on": due_on, "overdue": overdue}
+    """A month without a final version after its due date is overdue."""
+    due = due_on(month)
+    overdue = timezone.localdate() > due and current_final(form=form, period=month) is None
+    return {"due_on": due, "overdue": overdue}
 
 
 @login_required
@@ -238,8 +240,8 @@ def form_detail(request: HttpRequest, form: str, period: str) -> HttpResponse:
         "form_title": definition.title(lang),
         "columns": [(c.number, c.title(lang)) for c in definition.columns],
         "period": period_label,
-        "previous_period": _shift_month(month, -1).strftime("%Y-%m"),
-        "next_period": _shift_month(month, 1).strftime("%Y-%m"),
+        "previous_period": shift_month(month, -1).strftime("%Y-%m"),
+        "next_period": shift_month(month, 1).strftime("%Y-%m"),
         "version": version,
         "versions": versions_of(form=form, period=month),
         "can_generate": request.user.has_perm("reports.add_formversion")

@@ -16,14 +16,11 @@ from openpyxl import load_workbook
 from core import demo
 from core.models import Region
 from inspection.models import Accident, Inspection
+from reports.definitions import previous_month
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Str0ng-pass-phrase"
-
-
-def previous_month(today: dt.date) -> dt.date:
-    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
 def log_in(page, base: str, username: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from reports.definitions import previous_month
+from reports.definitions import due_on, previous_month
 from reports.models import FormVersion
 from reports.tasks import generate_monthly_forms
 
@@ -18,6 +18,11 @@ from reports.tasks import generate_monthly_forms
 def test_previous_month():
     assert previous_month(date(2026, 1, 1)) == date(2025, 12, 1)
     assert previous_month(date(2026, 3, 31)) == date(2026, 2, 1)
+
+
+def test_seed003_forms_are_due_by_the_third_of_the_next_month():
+    assert due_on(date(2025, 12, 1)) == date(2026, 1, 3)
+    assert due_on(date(2026, 2, 1)) == date(2026, 3, 3)
 
 
 @pytest.mark.celery_worker
