@@ -88,28 +88,47 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _inspection_form(request: HttpRequest, inspection) -> HttpResponse:
-    if request.method == "POST":
-        page = InspectionPageForms(request.POST, user=request.user, inspection=inspection)
-        if page.is_valid():
-            try:
-                if inspection is None:
-                    saved = services.inspection_create(
-                        acting_user=request.user, **page.service_data()
-                    )
-                else:
-                    saved = services.inspection_update(
-                        inspection=inspection, acting_user=request.user, **page.service_data()
-                    )
-            except ValidationError as exc:
-                page.add_service_errors(exc)
-            else:
-                messages.success(request, _("The inspection is saved."))
-                return redirect("inspection:inspection-detail", pk=saved.pk)
-    else:
-        page = InspectionPageForms(user=request.user, inspection=inspection)
-    return render(
-        request, "inspection/inspection_form.html", {"page": page, "inspection": inspection}
+    return _record_form(
+        request,
+        record=inspection,
+        page=InspectionPageForms(_posted(request), user=request.user, inspection=inspection),
+        create=services.inspection_create,
+        update=lambda **data: services.inspection_update(inspection=inspection, **data),
+        saved_message=_("The inspection is saved."),
+        detail_url="inspection:inspection-detail",
+        template="inspection/inspection_form.html",
+        context={"inspection": inspection},
     )
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _record_form(
+    request: HttpRequest,
+    *,
+    record,
+    page,
+    create,
+    update,
+    saved_message: str,
+    detail_url: str,
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """A record with its child rows on one page, written through its service: a
+    rule the service refuses is shown beside the field it names, input kept."""
+    if request.method == "POST" and page.is_valid():
+        write = create if record is None else update
+        try:
+            saved = write(acting_user=request.user, **page.service_data())
+        except ValidationError as exc:
+            page.add_service_errors(exc)
+        else:
+            messages.success(request, saved_message)
+            return redirect(detail_url, pk=saved.pk)
+    return render(request, template, {"page": page, **context})
 
 
 # --- accidents ----------------------------------------------------------------------
@@ -153,23 +172,14 @@ def accident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _accident_form(request: HttpRequest, accident) -> HttpResponse:
-    if request.method == "POST":
-        page = AccidentPageForms(request.POST, user=request.user, accident=accident)
-        if page.is_valid():
-            try:
-                if accident is None:
-                    saved = services.accident_create(
-                        acting_user=request.user, **page.service_data()
-                    )
-                else:
-                    saved = services.accident_update(
-                        accident=accident, acting_user=request.user, **page.service_data()
-                    )
-            except ValidationError as exc:
-                page.add_service_errors(exc)
-            else:
-                messages.success(request, _("The accident is saved."))
-                return redirect("inspection:accident-detail", pk=saved.pk)
-    else:
-        page = AccidentPageForms(user=request.user, accident=accident)
-    return render(request, "inspection/accident_form.html", {"page": page, "accident": accident})
+    return _record_form(
+        request,
+        record=accident,
+        page=AccidentPageForms(_posted(request), user=request.user, accident=accident),
+        create=services.accident_create,
+        update=lambda **data: services.accident_update(accident=accident, **data),
+        saved_message=_("The accident is saved."),
+        detail_url="inspection:accident-detail",
+        template="inspection/accident_form.html",
+        context={"accident": accident},
+    )
