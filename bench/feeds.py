@@ -39,24 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SECTION = "## Feed import (bench/feeds.py)"
 FEED = "esbd_contracts"
-COLUMNS = [
-    "insurer_bin",
-    "insurer_name",
-    "contract_series",
-    "contract_number",
-    "policyholder_bin",
-    "policyholder_name",
-    "policyholder_kato",
-    "policyholder_oked",
-    "concluded_on",
-    "starts_on",
-    "ends_on",
-    "termination_reason",
-    "terminated_on",
-    "annual_payroll_kzt",
-    "premium_kzt",
-    "workers_count",
-]
+
+
+def feed_columns() -> list[str]:
+    """The columns of the esbd_contracts file, as the feed declares them."""
+    from contracts.feeds import ESBD_CONTRACTS
+
+    return [column.name for column in ESBD_CONTRACTS.columns]
 
 
 def bench_database_url(url: str) -> tuple[str, str]:
@@ -127,7 +116,7 @@ def generate_rows(count: int, seed: int = 1) -> list[dict[str, str]]:
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\r\n")
+        writer = csv.DictWriter(f, fieldnames=feed_columns(), lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
 
@@ -148,7 +137,7 @@ def reset(connection) -> None:
 
 
 def raw_copy(connection, path: Path) -> float:
-    columns = ", ".join(f"{c} text" for c in COLUMNS)
+    columns = ", ".join(f"{c} text" for c in feed_columns())
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_raw_copy ({columns})")
         cursor.execute("TRUNCATE bench_raw_copy")
