@@ -33,10 +33,12 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from _database import bench_database  # noqa: E402
+
 SECTION = "## Feed import (bench/feeds.py)"
 FEED = "esbd_contracts"
 
@@ -46,25 +48,6 @@ def feed_columns() -> list[str]:
     from contracts.feeds import ESBD_CONTRACTS
 
     return [column.name for column in ESBD_CONTRACTS.columns]
-
-
-def bench_database_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench_feeds"
-    return urlunsplit(parts._replace(path="/" + name)), name
-
-
-def ensure_database(url: str, name: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    conn = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
 
 
 def make_bin(rng: random.Random, prefix: str) -> str:
@@ -179,8 +162,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     args = parser.parse_args()
 
-    url, name = bench_database_url(os.environ["DATABASE_URL"])
-    ensure_database(url, name)
+    url, name = bench_database(os.environ["DATABASE_URL"], "bench_feeds")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -28,33 +28,15 @@ import time
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from _database import bench_database  # noqa: E402
+
 SECTION = "## Monthly forms (bench/reports.py)"
 YEAR = 2025
 MONTH = date(YEAR, 10, 1)
-
-
-def bench_database_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench_reports"
-    return urlunsplit(parts._replace(path="/" + name)), name
-
-
-def ensure_database(url: str, name: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    conn = psycopg2.connect(admin)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
 
 
 GENERATE_SQL = """
@@ -261,8 +243,7 @@ def main() -> None:
     args, _ = parser.parse_known_args()  # scripts/bench.sh passes its arguments to every bench
     accidents = args.accidents if args.accidents is not None else args.inspections // 10
 
-    url, name = bench_database_url(os.environ["DATABASE_URL"])
-    ensure_database(url, name)
+    url, name = bench_database(os.environ["DATABASE_URL"], "bench_reports")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
