@@ -56,7 +56,8 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-def seed_contracts_demo(*, rng: random.Random, today: dt.date) -> dict:
+def seed_contracts_demo(*, rng: random.Random, today: dt.date, users: dict) -> str:
+    """Two deliveries of the contracts feed through the real pipeline."""
     rows = _contract_rows(rng, today)
     week_ago = today - dt.timedelta(days=7)
     _write(inbox_dir(FEED) / f"{FEED}_{week_ago:%Y%m%d}.csv", rows)
@@ -79,4 +80,9 @@ def seed_contracts_demo(*, rng: random.Random, today: dt.date) -> dict:
                 (int(row["policyholder_bin"][11]) + 1) % 10
             )
     _write(inbox_dir(FEED) / f"{FEED}_{today:%Y%m%d}.csv", update[:30] + broken)
-    return process_inbox(feed=FEED)
+    result = process_inbox(feed=FEED)
+    loaded = ", ".join(
+        f"{f['file']}: {f.get('loaded', 0)} loaded, {f.get('rejected', 0)} rejected"
+        for f in result["files"]
+    )
+    return f"mandatory insurance contracts through the feed: {loaded}"

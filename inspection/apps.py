@@ -6,3 +6,5 @@ class InspectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "inspection"
     verbose_name = _("Labour inspection")
+    demo_seeder = "inspection.demo.seed_inspection_demo"
+    demo_order = 20

@@ -315,7 +315,7 @@ def _month_windows(today: dt.date) -> list[tuple[dt.date, dt.date]]:
 
 
 @transaction.atomic
-def seed_inspection_demo(*, rng: random.Random, today: dt.date, users: dict) -> None:
+def seed_inspection_demo(*, rng: random.Random, today: dt.date, users: dict) -> str:
     """Write the demo inspections and accidents; the caller runs it on an empty database.
 
     ``users`` maps usernames to users: ``inspector.NN`` records region NN (the chief
@@ -357,6 +357,10 @@ def seed_inspection_demo(*, rng: random.Random, today: dt.date, users: dict) -> 
     with pghistory.context(source="seed_demo"):
         _write_inspections(inspections)
         _write_accidents(accidents)
+    return (
+        f"{len(inspections)} inspections and {len(accidents)} accidents over a year "
+        "in every region"
+    )
 
 
 def _bulk_children(children: list, parent_field: str, parent_of: dict) -> None:

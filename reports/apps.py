@@ -6,3 +6,5 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Monthly statistical forms")
+    demo_seeder = "reports.demo.seed_reports_demo"
+    demo_order = 90

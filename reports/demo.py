@@ -4,6 +4,7 @@ the latest finalised by the chief inspector, as the monthly routine leaves them.
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from core.models import Organisation
 from reports.definitions import shift_month
@@ -11,7 +12,7 @@ from reports.models import FormCode, ReportHeader, VersionSource
 from reports.services import form_finalise, form_generate
 
 
-def seed_reports_demo(*, today: dt.date, users: dict) -> None:
+def seed_reports_demo(*, rng: random.Random, today: dt.date, users: dict) -> str:
     chief = users["chief"]
     ReportHeader.objects.update_or_create(
         pk=1,
@@ -27,3 +28,4 @@ def seed_reports_demo(*, today: dt.date, users: dict) -> None:
             version = form_generate(form=form, period=period, source=VersionSource.COMMAND).version
             if period != periods[-1]:
                 form_finalise(version=version, acting_user=chief)
+    return "monthly forms generated for the last twelve months, all but the latest final"

@@ -111,7 +111,15 @@ PY
 
 ensure_postgres() {
   if [ -n "${DATABASE_URL:-}" ]; then
-    pg_accepts "$DATABASE_URL" || die "DATABASE_URL is set but PostgreSQL does not accept connections"
+    if ! pg_accepts "$DATABASE_URL"; then
+      # The server may be up without the named database yet: create it.
+      local base="${DATABASE_URL%%\?*}" server name
+      server="${base%/*}"; name="${base##*/}"
+      pg_accepts "$server/postgres" \
+        || die "DATABASE_URL is set but the PostgreSQL server at ${server##*@} does not accept connections"
+      say "creating database $name"
+      pg_create_db "$server/postgres" "$name" || die "could not create database $name"
+    fi
     export DATABASE_URL; return
   fi
   local user="${PGUSER:-postgres}"

@@ -13,9 +13,11 @@ import logging
 import os
 import random
 
+from django.apps import apps as django_apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from core import demo
 from core.models import Organisation, Region, Role
@@ -149,24 +151,25 @@ class Command(BaseCommand):
         return seen
 
     def seed_apps(self, *, rng: random.Random, today: dt.date, users: dict) -> None:
-        """Each app's demo data, in dependency order; each gets its own random stream."""
-        from contracts.demo import seed_contracts_demo
+        """Each app's demo data, in the apps' declared order.
 
-        result = seed_contracts_demo(rng=random.Random(rng.random()), today=today)
-        loaded = ", ".join(
-            f"{f['file']}: {f.get('loaded', 0)} loaded, {f.get('rejected', 0)} rejected"
-            for f in result["files"]
+        An app takes part by naming its seeder on its AppConfig:
+        ``demo_seeder = "app.demo.seed_app_demo"`` (a callable taking
+        ``rng``, ``today`` and ``users`` keyword arguments and returning a
+        one-line summary) and ``demo_order`` (lower runs first). Core knows
+        no app by name; each seeder gets its own random stream.
+        """
+        seeders = sorted(
+            (
+                (getattr(config, "demo_order", 100), config.label, config.demo_seeder)
+                for config in django_apps.get_app_configs()
+                if getattr(config, "demo_seeder", None)
+            ),
         )
-        self.stdout.write(f"  mandatory insurance contracts through the feed: {loaded}")
-        from inspection.demo import seed_inspection_demo
-
-        seed_inspection_demo(rng=random.Random(rng.random()), today=today, users=users)
-        self.stdout.write("  inspections and accidents: a year in every region")
-
-        from reports.demo import seed_reports_demo
-
-        seed_reports_demo(today=today, users=users)
-        self.stdout.write("  monthly forms: generated for the last twelve months")
+        for _order, label, dotted in seeders:
+            seeder = import_string(dotted)
+            summary = seeder(rng=random.Random(rng.random()), today=today, users=users)
+            self.stdout.write(f"  {label}: {summary}")
 
     def logins_text(self) -> str:
         from rest_framework.authtoken.models import Token
