@@ -358,8 +358,7 @@ def seed_inspection_demo(*, rng: random.Random, today: dt.date, users: dict) -> 
         _write_inspections(inspections)
         _write_accidents(accidents)
     return (
-        f"{len(inspections)} inspections and {len(accidents)} accidents over a year "
-        "in every region"
+        f"{len(inspections)} inspections and {len(accidents)} accidents over a year in every region"
     )
 
 
