@@ -21,7 +21,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from core.audit import acting
 from core.models import Organisation, Region, Role, UserProfile
+from core.models.organisations import TOKEN_ROTATED
 from core.validators import validate_iin_bin
 
 logger = logging.getLogger(__name__)
@@ -132,8 +134,7 @@ def user_create_or_update(
     user.is_active = True
     user.full_clean()
 
-    context = {"acting_user": acting_user.pk if acting_user is not None else None}
-    with pghistory.context(**context):
+    with acting(acting_user):
         user.save()
         profile = UserProfile.objects.filter(user=user).first() or UserProfile(user=user)
         profile.role = role
@@ -165,9 +166,14 @@ def token_get_or_create(*, user: AbstractUser) -> Token:
 
 @transaction.atomic
 def token_rotate(*, user: AbstractUser, acting_user: AbstractUser | None = None) -> Token:
-    """Replaces the user's API token: the old key stops working at once."""
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
+    """Replaces the user's API token: the old key stops working at once. The rotation is
+    an event of the user's profile history (``token.rotate``, who did it), without the key."""
+    with acting(acting_user):
+        Token.objects.filter(user=user).delete()
+        token = Token.objects.create(user=user)
+        profile = UserProfile.objects.filter(user=user).first()
+        if profile is not None:
+            pghistory.create_event(profile, label=TOKEN_ROTATED)
     logger.info(
         "API token of user %s rotated by %s",
         user.pk,

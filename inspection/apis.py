@@ -6,11 +6,9 @@ record answers 404 (lists leave it out); writing into another region answers 403
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -21,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import HasRole
+from core.errors import nest_error_paths
 
 from . import selectors, services
 from .filters import AccidentFilterSet, InspectionFilterSet
@@ -50,30 +49,6 @@ ERRORS = {
 BAD_REQUEST = {400: OpenApiResponse(ErrorSerializer, description="Invalid fields.")}
 NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description="No such record in your scope.")}
 PAGE_NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description="No such page.")}
-
-_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def nest_error_paths(messages: dict[str, list[str]]) -> dict[Any, Any]:
-    """``{"violations[1].eliminated_on": [...]}`` -> ``{"violations": {1: {"eliminated_on":
-    [...]}}}``: the shape DRF gives its own errors of nested lists, so clients parse one."""
-    root: dict[Any, Any] = {}
-    for path, errors in messages.items():
-        if path == NON_FIELD_ERRORS:
-            path = "non_field_errors"
-        tokens = [name or int(index) for name, index in _PATH_TOKEN.findall(path)] or [path]
-        node = root
-        for token in tokens[:-1]:
-            child = node.setdefault(token, {})
-            if not isinstance(child, dict):  # messages already sit at this level
-                child = node[token] = {"non_field_errors": child}
-            node = child
-        leaf = node.setdefault(tokens[-1], [])
-        if isinstance(leaf, dict):
-            leaf.setdefault("non_field_errors", []).extend(errors)
-        else:
-            leaf.extend(errors)
-    return root
 
 
 def _call_service(service: Callable[..., Any], **kwargs: Any) -> Any:

@@ -1,63 +1,132 @@
 """Forms of the inspectors' pages: one page holds a record and all its child lists.
 
-A page is a main form plus formsets (``InspectionPageForms``, ``AccidentPageForms``).
-The forms check shape; the rules are the services', whose field-path errors are put
-back beside the fields they name.
+A page is a main form plus formsets (``InspectionPageForms``, ``AccidentPageForms``),
+all derived from ``shapes``. The forms check shape; the rules are the services',
+whose errors (nested by ``core.errors.nest_error_paths``, as the API answers them)
+are put back beside the fields they name.
 """
 
 from __future__ import annotations
 
-import re
+from functools import cache
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import NON_FIELD, nest_error_paths
 from core.models import Region
 
-from .models import (
-    Accident,
-    Inspection,
-    InspectionKind,
-    Investigation,
-    SuspensionKind,
-    VictimOutcome,
-)
+from .models import Accident, Inspection
 from .permissions import fixed_region_code
 from .selectors import investigation_of
-from .services import INSPECTION_CHILDREN, INVESTIGATION_CHILDREN, VICTIMS
+from .shapes import (
+    ACCIDENT,
+    AMOUNT,
+    CHOICE,
+    COUNT,
+    DATE,
+    FLAG,
+    IDENTIFIER,
+    INSPECTION,
+    INVESTIGATION,
+    KATO,
+    MAX_INT,
+    REGION,
+    VICTIMS,
+    ChildList,
+    Field,
+    RecordShape,
+)
 from .widgets import DateInput
 
 MAX_ROWS = 1000
+DIGITS = {IDENTIFIER: 12, KATO: 9}
+INVESTIGATION_PREFIX = INVESTIGATION.key
 
 
-def _date(label: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput())
+def _form_field(field: Field) -> forms.Field:
+    common = {"label": field.label, "required": field.required, "help_text": field.help_text}
+    if field.kind in DIGITS:
+        n = DIGITS[field.kind]
+        widget = forms.TextInput(attrs={"inputmode": "numeric", "pattern": f"[0-9]{{{n}}}"})
+        min_length = n if field.kind == KATO else None
+        return forms.CharField(max_length=n, min_length=min_length, widget=widget, **common)
+    if field.kind == DATE:
+        return forms.DateField(widget=DateInput(), **common)
+    if field.kind == AMOUNT:
+        return forms.DecimalField(max_digits=14, decimal_places=2, **common)
+    if field.kind == COUNT:
+        return forms.IntegerField(min_value=1, max_value=MAX_INT, **common)
+    if field.kind == CHOICE:
+        return forms.ChoiceField(choices=[("", "---------"), *field.choices], **common)
+    if field.kind == FLAG:
+        return forms.BooleanField(
+            label=field.label, required=False, initial=field.default, help_text=field.help_text
+        )
+    widget = forms.Textarea(attrs={"rows": field.rows}) if field.rows else None
+    return forms.CharField(max_length=field.max_length, widget=widget, **common)
 
 
-def _identifier(label: str, *, required: bool = False) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{12}"}),
-    )
-
-
-def _choices(choices: Any) -> list[tuple[str, Any]]:
-    return [("", "---------"), *choices]
-
-
-def _region_field(user, *, label: str, required: bool = True) -> forms.ModelChoiceField:
+def _region_field(user, field: Field, *, required: bool) -> forms.ModelChoiceField:
     """A region select; an inspector's is preset to their region and locked."""
-    field = forms.ModelChoiceField(queryset=Region.objects.all(), label=label, required=required)
+    select = forms.ModelChoiceField(
+        queryset=Region.objects.all(), label=field.label, required=required
+    )
     code = fixed_region_code(user)
     if code is not None:
-        field.queryset = Region.objects.filter(code=code)
-        field.initial = code
-        field.disabled = True
-    return field
+        select.queryset = Region.objects.filter(code=code)
+        select.initial = code
+        select.disabled = True
+    return select
+
+
+class ShapeForm(forms.Form):
+    """The fields of a record's shape; the region select depends on the user."""
+
+    shape: RecordShape
+    regions_required = True
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.shape.writable:
+            if field.kind == REGION:
+                self.fields[field.name] = _region_field(user, field, required=self.regions_required)
+        self.order_fields(self.field_order or self.shape.names)
+
+    def service_data(self) -> dict[str, Any]:
+        data = {f.name: self.cleaned_data.get(f.name) for f in self.shape.writable}
+        return {k: v.code if isinstance(v, Region) else v for k, v in data.items()}
+
+
+@cache
+def shape_form(shape: RecordShape) -> type[ShapeForm]:
+    attrs: dict[str, Any] = {f.name: _form_field(f) for f in shape.writable if f.kind != REGION}
+    attrs["shape"] = shape
+    return type(f"{shape.model.__name__}Form", (ShapeForm,), attrs)
+
+
+class AccidentForm(shape_form(ACCIDENT)):
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        code = fixed_region_code(user)
+        if code is not None and not self.initial.get("kato"):
+            region = Region.objects.filter(code=code).first()
+            if region is not None:
+                self.fields["kato"].initial = region.kato
+
+
+class InvestigationForm(shape_form(INVESTIGATION)):
+    """Shown under the accident: its fields count only when ``present`` is ticked."""
+
+    regions_required = False
+    field_order = ["present", "by_state_inspector", "completed_on", "region"]
+    present = forms.BooleanField(
+        label=_("The accident is investigated"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"data-testid": "investigation-present"}),
+    )
 
 
 # --- child rows ---------------------------------------------------------------------
@@ -65,55 +134,6 @@ def _region_field(user, *, label: str, required: bool = True) -> forms.ModelChoi
 
 class ChildForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-
-
-class ViolationForm(ChildForm):
-    description = forms.CharField(
-        label=_("Violation"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 1})
-    )
-    detected_on = _date(_("Detected on"))
-    eliminated_on = _date(_("Eliminated on"), required=False)
-
-
-class OrderForm(ChildForm):
-    number = forms.CharField(label=_("Order number"), max_length=64)
-    issued_on = _date(_("Issued on"))
-    due_on = _date(_("Due on"), required=False)
-
-
-class FineForm(ChildForm):
-    imposed_on = _date(_("Imposed on"))
-    amount_kzt = forms.DecimalField(label=_("Amount, tenge"), max_digits=14, decimal_places=2)
-
-
-class SuspensionForm(ChildForm):
-    kind = forms.ChoiceField(
-        label=_("What was suspended"), choices=_choices(SuspensionKind.choices)
-    )
-    suspended_on = _date(_("Suspended on"))
-
-
-class RemovalForm(ChildForm):
-    removed_on = _date(_("Removed on"))
-    workers = forms.IntegerField(label=_("Workers removed"), min_value=1, max_value=2**31 - 1)
-
-
-class ReferralForm(ChildForm):
-    sent_on = _date(_("Sent to law enforcement on"))
-
-
-class CriminalCaseForm(ChildForm):
-    opened_on = _date(_("Case opened on"))
-    persons_prosecuted = forms.IntegerField(
-        label=_("Persons prosecuted"), required=False, min_value=1, max_value=2**31 - 1
-    )
-    prosecuted_on = _date(_("Prosecuted on"), required=False)
-
-
-class VictimForm(ChildForm):
-    full_name = forms.CharField(label=_("Full name"), max_length=300)
-    iin = _identifier(_("IIN (none for a foreigner)"))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=_choices(VictimOutcome.choices))
 
 
 class RowFormSet(forms.BaseFormSet):
@@ -137,7 +157,10 @@ class RowFormSet(forms.BaseFormSet):
         return rows
 
 
-def _formset(form: type[forms.Form], extra: int = 0) -> type[RowFormSet]:
+@cache
+def child_formset(spec: ChildList, extra: int = 0) -> type[RowFormSet]:
+    attrs = {f.name: _form_field(f) for f in spec.fields}
+    form = type(f"{spec.model.__name__}Form", (ChildForm,), attrs)
     return forms.formset_factory(
         form,
         formset=RowFormSet,
@@ -149,119 +172,50 @@ def _formset(form: type[forms.Form], extra: int = 0) -> type[RowFormSet]:
     )
 
 
-# The formsets of an inspection page: prefix (= service key) -> (title, formset class).
-INSPECTION_FORMSETS: dict[str, tuple[Any, type[RowFormSet]]] = {
-    "violations": (_("Violations"), _formset(ViolationForm)),
-    "orders": (_("Orders"), _formset(OrderForm)),
-    "fines": (_("Administrative fines"), _formset(FineForm)),
-    "suspensions": (_("Suspensions"), _formset(SuspensionForm)),
-    "removals": (_("Workers removed from work"), _formset(RemovalForm)),
-    "referrals": (_("Materials sent to law enforcement"), _formset(ReferralForm)),
-    "criminal_cases": (_("Criminal cases"), _formset(CriminalCaseForm)),
-}
-INVESTIGATION_FORMSETS: dict[str, tuple[Any, type[RowFormSet]]] = {
-    "referrals": (_("Materials sent to law enforcement"), _formset(ReferralForm)),
-    "criminal_cases": (_("Criminal cases"), _formset(CriminalCaseForm)),
-}
-INVESTIGATION_PREFIX = "investigation"
+# --- placing service errors -----------------------------------------------------------
 
 
-# --- main forms ---------------------------------------------------------------------
+def _messages(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in _messages(v)]
+    return list(value)
 
 
-class InspectionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=_choices(InspectionKind.choices))
-    subject_bin = _identifier(_("Subject BIN (legal entity)"))
-    subject_iin = _identifier(_("Subject IIN (individual)"))
-    subject_name = forms.CharField(label=_("Subject name"), max_length=500, required=False)
-    started_on = _date(_("Started on"))
-    completed_on = _date(_("Completed on (empty while in progress)"), required=False)
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields = {"region": _region_field(user, label=_("Region")), **self.fields}
-
-
-class AccidentForm(forms.Form):
-    kato = forms.CharField(
-        label=_("Place (КАТО code)"),
-        min_length=9,
-        max_length=9,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{9}"}),
-        help_text=_("Nine digits; the first two are the region."),
-    )
-    occurred_on = _date(_("Occurred on"))
-    employer_bin = _identifier(_("Employer BIN"), required=True)
-    employer_name = forms.CharField(label=_("Employer name"), max_length=500, required=False)
-    description = forms.CharField(
-        label=_("Description"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        code = fixed_region_code(user)
-        if code is not None and not self.initial.get("kato"):
-            region = Region.objects.filter(code=code).first()
-            if region is not None:
-                self.fields["kato"].initial = region.kato
-
-
-class InvestigationForm(forms.Form):
-    present = forms.BooleanField(
-        label=_("The accident is investigated"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"data-testid": "investigation-present"}),
-    )
-    by_state_inspector = forms.BooleanField(
-        label=_("Investigated by a state labour inspector"), required=False, initial=True
-    )
-    completed_on = _date(_("Investigation completed on"), required=False)
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["region"] = _region_field(user, label=_("Investigating region"), required=False)
-
-
-# --- pages --------------------------------------------------------------------------
-
-_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def _tokens(path: str) -> list[str | int]:
-    return [name or int(index) for name, index in _PATH_TOKEN.findall(path)]
-
-
-def _add_error(form: forms.Form, field: str | None, message: str) -> None:
+def _add_error(form: forms.Form, field: Any, value: Any) -> None:
     """Beside the field it names; above the form for a hidden or unknown field."""
-    if field is None or field not in form.fields or form.fields[field].widget.is_hidden:
-        form.add_error(None, message)
-    else:
+    if (
+        not isinstance(field, str)
+        or field not in form.fields
+        or form.fields[field].widget.is_hidden
+    ):
+        field = None
+    for message in _messages(value):
         form.add_error(field, message)
 
 
-def _formset_error(formset: RowFormSet, tokens: list[str | int], message: str) -> None:
-    """Put a service error on the row (and field) it names; the list itself otherwise."""
-    if len(tokens) >= 1 and isinstance(tokens[0], int):
-        kept = formset.kept_forms()
-        if tokens[0] < len(kept):
-            field = tokens[1] if len(tokens) > 1 and isinstance(tokens[1], str) else None
-            _add_error(kept[tokens[0]], field, message)
-            return
-    formset.non_form_errors().append(message)
-
-
-def _child_initial(objects, fields: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{"id": obj.pk, **{name: getattr(obj, name) for name in fields}} for obj in objects]
+def _formset_errors(formset: RowFormSet, value: Any) -> None:
+    """Each row's errors on the row (and field) they name; the list's own above it."""
+    kept = formset.kept_forms()
+    for key, row_value in value.items() if isinstance(value, dict) else [(None, value)]:
+        if isinstance(key, int) and key < len(kept):
+            for field, messages in (
+                row_value.items() if isinstance(row_value, dict) else [(None, row_value)]
+            ):
+                _add_error(kept[key], field, messages)
+        else:
+            formset.non_form_errors().extend(_messages(row_value))
 
 
 class _PageForms:
-    """A main form and its formsets, validated together."""
+    """A main form and its formsets (and parts: a form with formsets of its own)."""
 
-    form: forms.Form
+    form: ShapeForm
     formsets: dict[str, RowFormSet]
+    parts: dict[str, tuple[forms.Form, dict[str, RowFormSet]]] = {}
 
     def all_forms(self) -> list[forms.Form | RowFormSet]:
-        return [self.form, *self.formsets.values()]
+        parts = [p for form, formsets in self.parts.values() for p in (form, *formsets.values())]
+        return [self.form, *self.formsets.values(), *parts]
 
     def is_valid(self) -> bool:
         return all([part.is_valid() for part in self.all_forms()])
@@ -272,151 +226,96 @@ class _PageForms:
             for part in self.all_forms()
         )
 
+    def add_service_errors(self, exc: ValidationError) -> None:
+        tree = nest_error_paths(exc.message_dict)
+        _place(tree, self.form, self.formsets, self.parts)
+
+
+def _place(tree: dict, form, formsets: dict, parts: dict) -> None:
+    for key, value in tree.items():
+        if key in formsets:
+            _formset_errors(formsets[key], value)
+        elif key in parts and isinstance(value, dict):
+            _place(value, *parts[key], {})
+        else:
+            _add_error(form, key if key != NON_FIELD else None, value)
+
+
+def _initial(record, shape: RecordShape | ChildList) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in shape.names}
+
+
+def _rows(parent, spec: ChildList) -> list[dict[str, Any]]:
+    return [{"id": obj.pk, **_initial(obj, spec)} for obj in getattr(parent, spec.related).all()]
+
+
+def _children(parent, shape: RecordShape) -> dict[str, list[dict[str, Any]]]:
+    return {spec.key: _rows(parent, spec) for spec in shape.children} if parent else {}
+
+
+def _formsets(shape: RecordShape, data, prefix: str, initial: dict) -> dict[str, RowFormSet]:
+    return {
+        spec.key: child_formset(spec)(
+            data, prefix=f"{prefix}{spec.key}", initial=initial.get(spec.key)
+        )
+        for spec in shape.children
+    }
+
 
 class InspectionPageForms(_PageForms):
     def __init__(self, data=None, *, user, inspection: Inspection | None = None) -> None:
-        initial: dict[str, Any] = {}
-        children: dict[str, list[dict[str, Any]]] = {}
-        if inspection is not None:
-            initial = {
-                name: getattr(inspection, name)
-                for name in (
-                    "kind",
-                    "subject_bin",
-                    "subject_iin",
-                    "subject_name",
-                    "started_on",
-                    "completed_on",
-                )
-            }
-            initial["region"] = inspection.region_id
-            for spec in INSPECTION_CHILDREN:
-                children[spec.key] = _child_initial(
-                    getattr(inspection, spec.related).all(), spec.fields
-                )
-        self.form = InspectionForm(data, user=user, initial=initial)
-        self.titles = {key: title for key, (title, _cls) in INSPECTION_FORMSETS.items()}
-        self.formsets = {
-            key: formset_class(data, prefix=key, initial=children.get(key))
-            for key, (_title, formset_class) in INSPECTION_FORMSETS.items()
-        }
+        initial = _initial(inspection, INSPECTION) if inspection else {}
+        self.form = shape_form(INSPECTION)(data, user=user, initial=initial)
+        self.formsets = _formsets(INSPECTION, data, "", _children(inspection, INSPECTION))
 
     def service_data(self) -> dict[str, Any]:
-        cleaned = self.form.cleaned_data
-        data: dict[str, Any] = {
-            "region": cleaned["region"].code,
-            "kind": cleaned["kind"],
-            "subject_bin": cleaned["subject_bin"] or None,
-            "subject_iin": cleaned["subject_iin"] or None,
-            "subject_name": cleaned["subject_name"],
-            "started_on": cleaned["started_on"],
-            "completed_on": cleaned["completed_on"],
-        }
-        for key, formset in self.formsets.items():
-            data[key] = formset.rows()
+        data = self.form.service_data()
+        data.update({key: formset.rows() for key, formset in self.formsets.items()})
         return data
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        for path, messages in exc.message_dict.items():
-            tokens = _tokens(path) or [NON_FIELD_ERRORS]
-            head = tokens[0]
-            for message in messages:
-                if isinstance(head, str) and head in self.formsets:
-                    _formset_error(self.formsets[head], tokens[1:], message)
-                else:
-                    _add_error(self.form, head if isinstance(head, str) else None, message)
 
     @property
     def sections(self) -> list[tuple[str, Any, RowFormSet]]:
-        return [(key, self.titles[key], formset) for key, formset in self.formsets.items()]
+        return [(spec.key, spec.title, self.formsets[spec.key]) for spec in INSPECTION.children]
 
 
 class AccidentPageForms(_PageForms):
     def __init__(self, data=None, *, user, accident: Accident | None = None) -> None:
-        initial: dict[str, Any] = {}
-        victims: list[dict[str, Any]] | None = None
-        inv_initial: dict[str, Any] = {}
-        inv_children: dict[str, list[dict[str, Any]]] = {}
-        if accident is not None:
-            initial = {
-                name: getattr(accident, name)
-                for name in ("kato", "occurred_on", "employer_bin", "employer_name", "description")
-            }
-            victims = _child_initial(accident.victims.all(), VICTIMS.fields)
-            investigation: Investigation | None = investigation_of(accident)
-            if investigation is not None:
-                inv_initial = {
-                    "present": True,
-                    "region": investigation.region_id,
-                    "by_state_inspector": investigation.by_state_inspector,
-                    "completed_on": investigation.completed_on,
-                }
-                for spec in INVESTIGATION_CHILDREN:
-                    inv_children[spec.key] = _child_initial(
-                        getattr(investigation, spec.related).all(), spec.fields
-                    )
+        initial = _initial(accident, ACCIDENT) if accident else {}
+        victims = _children(accident, ACCIDENT).get(VICTIMS.key)
+        investigation = investigation_of(accident) if accident else None
+        inv_initial = {}
+        if investigation is not None:
+            inv_initial = {"present": True, **_initial(investigation, INVESTIGATION)}
         self.form = AccidentForm(data, user=user, initial=initial)
-        victims_formset = _formset(VictimForm, extra=0 if victims else 1)
-        self.victims = victims_formset(data, prefix="victims", initial=victims)
+        formset = child_formset(VICTIMS, extra=0 if victims else 1)
+        self.victims = formset(data, prefix=VICTIMS.key, initial=victims)
+        self.formsets = {VICTIMS.key: self.victims}
         self.investigation = InvestigationForm(
             data, user=user, prefix=INVESTIGATION_PREFIX, initial=inv_initial
         )
-        self.titles = {key: title for key, (title, _cls) in INVESTIGATION_FORMSETS.items()}
-        self.investigation_formsets = {
-            key: formset_class(
-                data, prefix=f"{INVESTIGATION_PREFIX}_{key}", initial=inv_children.get(key)
-            )
-            for key, (_title, formset_class) in INVESTIGATION_FORMSETS.items()
-        }
-        self.formsets = {"victims": self.victims, **self.investigation_formsets}
-
-    def all_forms(self) -> list[forms.Form | RowFormSet]:
-        return [self.form, self.investigation, *self.formsets.values()]
+        self.investigation_formsets = _formsets(
+            INVESTIGATION, data, f"{INVESTIGATION_PREFIX}_", _children(investigation, INVESTIGATION)
+        )
+        self.parts = {INVESTIGATION_PREFIX: (self.investigation, self.investigation_formsets)}
 
     def service_data(self) -> dict[str, Any]:
-        cleaned = self.form.cleaned_data
-        data: dict[str, Any] = {
-            "kato": cleaned["kato"],
-            "occurred_on": cleaned["occurred_on"],
-            "employer_bin": cleaned["employer_bin"],
-            "employer_name": cleaned["employer_name"],
-            "description": cleaned["description"],
-            "victims": self.victims.rows(),
-        }
-        inv = self.investigation.cleaned_data
-        if inv.get("present"):
-            region = inv.get("region")
-            data["investigation"] = {
-                "region": region.code if region is not None else None,
-                "by_state_inspector": inv["by_state_inspector"],
-                "completed_on": inv["completed_on"],
+        data = self.form.service_data()
+        data[VICTIMS.key] = self.victims.rows()
+        data[INVESTIGATION_PREFIX] = None
+        if self.investigation.cleaned_data.get("present"):
+            data[INVESTIGATION_PREFIX] = {
+                **self.investigation.service_data(),
                 **{key: fs.rows() for key, fs in self.investigation_formsets.items()},
             }
-        else:
-            data["investigation"] = None
         return data
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        for path, messages in exc.message_dict.items():
-            tokens = _tokens(path) or [NON_FIELD_ERRORS]
-            head = tokens[0]
-            for message in messages:
-                if head == "victims":
-                    _formset_error(self.victims, tokens[1:], message)
-                elif head == INVESTIGATION_PREFIX:
-                    rest = tokens[1:]
-                    if rest and rest[0] in self.investigation_formsets:
-                        formset = self.investigation_formsets[rest[0]]
-                        _formset_error(formset, rest[1:], message)
-                    else:
-                        name = rest[0] if rest and isinstance(rest[0], str) else None
-                        _add_error(self.investigation, name, message)
-                else:
-                    _add_error(self.form, head if isinstance(head, str) else None, message)
 
     @property
     def investigation_sections(self) -> list[tuple[str, Any, RowFormSet]]:
         return [
-            (f"{INVESTIGATION_PREFIX}_{key}", self.titles[key], formset)
-            for key, formset in self.investigation_formsets.items()
+            (
+                f"{INVESTIGATION_PREFIX}_{spec.key}",
+                spec.title,
+                self.investigation_formsets[spec.key],
+            )
+            for spec in INVESTIGATION.children
         ]

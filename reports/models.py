@@ -17,6 +17,7 @@ version per form and month is the *current* final one (a partial unique
 constraint).
 """
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -48,6 +49,31 @@ class VersionSource(models.TextChoices):
     PAGE = "page", _("web page")
 
 
+# History of a version's life (who generated, finalised, superseded or deleted it): the
+# lifecycle fields only, the content being immutable and stored on the version itself.
+HISTORY_FIELDS = [
+    "form",
+    "period",
+    "number",
+    "status",
+    "kind",
+    "corrects",
+    "source",
+    "fingerprint",
+    "generated_by",
+    "finalised_by",
+    "superseded_by",
+]
+
+
+@pghistory.track(
+    pghistory.InsertEvent("generate"),
+    pghistory.UpdateEvent("finalise", condition=pghistory.AnyChange("status")),
+    pghistory.UpdateEvent("supersede", condition=pghistory.AnyChange("superseded_by")),
+    pghistory.DeleteEvent("delete"),
+    fields=HISTORY_FIELDS,
+    model_name="FormVersionEvent",
+)
 class FormVersion(models.Model):
     form = models.CharField(_("form"), max_length=16, choices=FormCode.choices)
     period = models.DateField(_("reporting month"), help_text=_("First day of the month."))

@@ -17,6 +17,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import acting
+
 from .checks import count_failed, run_checks
 from .definitions import FIRST_PERIOD, FORMS, TOTAL
 from .models import FormVersion, VersionKind, VersionSource, VersionStatus
@@ -131,7 +133,8 @@ def form_generate(
         diff=_diff(corrected=final, rows=computed.rows, total=computed.total) if final else None,
     )
     version.full_clean()
-    version.save()
+    with acting(acting_user):
+        version.save()
     return GenerationResult(version, created=True)
 
 
@@ -163,12 +166,14 @@ def form_finalise(*, version: FormVersion, acting_user) -> FormVersion:
                 )
                 % {"final": final.number}
             )
-        final.superseded_by = version
-        final.superseded_at = now
-        final.save(update_fields=["superseded_by", "superseded_at", "updated_at"])
-    version.status = VersionStatus.FINAL
-    version.finalised_at = now
-    version.finalised_by = acting_user
-    version.full_clean()
-    version.save(update_fields=["status", "finalised_at", "finalised_by", "updated_at"])
+    with acting(acting_user):
+        if final is not None:
+            final.superseded_by = version
+            final.superseded_at = now
+            final.save(update_fields=["superseded_by", "superseded_at", "updated_at"])
+        version.status = VersionStatus.FINAL
+        version.finalised_at = now
+        version.finalised_by = acting_user
+        version.full_clean()
+        version.save(update_fields=["status", "finalised_at", "finalised_by", "updated_at"])
     return version

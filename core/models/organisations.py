@@ -63,7 +63,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("administrator")
 
 
-@pghistory.track()
+# A token rotation is recorded against the profile (the key itself is never stored).
+TOKEN_ROTATED = "token.rotate"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.ManualEvent(TOKEN_ROTATED)
+)
 class UserProfile(models.Model):
     """What a user is: a role, and the region or organisation it is bound to."""
 

@@ -7,7 +7,7 @@ import socket
 import pytest
 from django.test import override_settings
 
-from core.views import health_checks
+from core.health import health_checks
 
 
 def closed_port() -> int:

@@ -22,7 +22,7 @@ def test_admin_edit_of_mci_is_recorded_with_the_acting_user(client, make_user):
     events = pghistory.models.Events.objects.references(MciRate.objects.get(year=2026))
     update = events.filter(pgh_label="update").get()
     assert Decimal(update.pgh_data["amount_kzt"]) == Decimal("4400.00")
-    assert update.pgh_context["user"] == admin_user.pk
+    assert update.pgh_context["acting_user"] == admin_user.pk
 
 
 @pytest.mark.django_db

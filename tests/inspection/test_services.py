@@ -76,7 +76,7 @@ def test_inspection_history_records_the_acting_user(inspector):
     event = pghistory.models.Events.objects.filter(
         pgh_model="inspection.InspectionEvent", pgh_obj_id=str(inspection.pk)
     ).get()
-    assert event.pgh_context["user"] == inspector.pk
+    assert event.pgh_context["acting_user"] == inspector.pk
 
 
 def test_region_must_be_the_inspectors_own(inspector):

@@ -1,0 +1,159 @@
+"""The child-list engine: a list given to a write replaces the stored list.
+
+An item with an ``id`` edits that record (only the keys given), an item without
+one is created, and stored records not listed are deleted; a list not given is
+left as it is. Each item is checked against its model, its list's rules
+(``shapes.ChildList``) and its parent's anchor date; all errors are collected by
+field path.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from core.errors import FieldErrors, join_path
+
+from ..shapes import ChildList
+
+
+def is_date(value: object) -> bool:
+    return isinstance(value, datetime.date)
+
+
+def normalise(model: type[models.Model], name: str, value: Any) -> Any:
+    """Blank text in a nullable field means "none" (forms send empty strings)."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "" and model._meta.get_field(name).null:
+            return None
+    return value
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The date nothing in a list may precede, and the message saying so."""
+
+    on: object = None
+    message: str = ""
+
+
+@dataclass
+class MergedList:
+    spec: ChildList
+    prefix: str  # error path of the list, e.g. "investigation.referrals"
+    items: list[tuple[int, models.Model]]  # (position in the input, record)
+    to_write: list[models.Model]
+    to_delete: list[models.Model]
+
+    def to_validate(self) -> list[tuple[str, models.Model, Sequence[str]]]:
+        return [(self.prefix, obj, self.spec.parent_fields) for obj in self.to_write]
+
+
+def _existing(parent: models.Model | None, spec: ChildList) -> list[models.Model]:
+    if parent is None or parent.pk is None:
+        return []
+    return list(getattr(parent, spec.related).all())
+
+
+def merge_list(
+    spec: ChildList,
+    prefix: str,
+    parent: models.Model | None,
+    items: Sequence[Mapping[str, Any]] | None,
+    errors: FieldErrors,
+) -> MergedList:
+    existing = _existing(parent, spec)
+    if items is None:
+        return MergedList(spec, prefix, list(enumerate(existing)), [], [])
+    by_id = {obj.pk: obj for obj in existing}
+    seen: set[int] = set()
+    merged: list[tuple[int, models.Model]] = []
+    for index, item in enumerate(items):
+        item_id = item.get("id")
+        if item_id is not None:
+            obj = by_id.get(item_id)
+            if obj is None:
+                errors.add(f"{prefix}[{index}].id", _("There is no such record in this list."))
+                continue
+            if item_id in seen:
+                errors.add(f"{prefix}[{index}].id", _("This record is listed twice."))
+                continue
+            seen.add(item_id)
+        else:
+            obj = spec.model()
+        for name in spec.names:
+            if name in item:
+                setattr(obj, name, normalise(spec.model, name, item[name]))
+        merged.append((index, obj))
+    to_delete = [obj for pk, obj in by_id.items() if pk not in seen]
+    return MergedList(spec, prefix, merged, [obj for _i, obj in merged], to_delete)
+
+
+def _check_rules(
+    spec: ChildList, obj: models.Model, path: str, anchor: Anchor, errors: FieldErrors
+) -> None:
+    for name in spec.anchored:
+        value = getattr(obj, name)
+        if is_date(value) and is_date(anchor.on) and value < anchor.on:
+            errors.add(join_path(path, name), anchor.message)
+    for later, earlier, message in spec.ordered:
+        late, early = getattr(obj, later), getattr(obj, earlier)
+        if is_date(late) and is_date(early) and late < early:
+            errors.add(join_path(path, later), message)
+    if spec.extra_check is not None:
+        spec.extra_check(obj, path, errors)
+
+
+def checked_list(
+    spec: ChildList,
+    prefix: str,
+    parent: models.Model | None,
+    items: Sequence[Mapping[str, Any]] | None,
+    anchor: Anchor,
+    errors: FieldErrors,
+) -> MergedList:
+    """The list as it will be stored, every item checked; errors go to ``errors``."""
+    merged = merge_list(spec, prefix, parent, items, errors)
+    for index, obj in merged.items:
+        path = f"{prefix}[{index}]"
+        try:
+            obj.full_clean(exclude=list(spec.parent_fields), validate_constraints=False)
+        except ValidationError as exc:
+            errors.add_exception(path, exc)
+        _check_rules(spec, obj, path, anchor, errors)
+    if spec.empty_message and not merged.items and not errors.has(prefix):
+        errors.add(prefix, spec.empty_message)
+    return merged
+
+
+def save_list(merged: MergedList, parent_field: str, parent: models.Model) -> None:
+    if merged.to_delete:
+        merged.spec.model.objects.filter(pk__in=[obj.pk for obj in merged.to_delete]).delete()
+    new = []
+    for obj in merged.to_write:
+        setattr(obj, parent_field, parent)
+        if obj.pk is None:
+            new.append(obj)
+        else:
+            obj.save()
+    if new:
+        merged.spec.model.objects.bulk_create(new)
+
+
+def validate_constraints(
+    objects: Sequence[tuple[str, models.Model, Sequence[str]]], errors: FieldErrors
+) -> None:
+    """The database constraints, checked before writing so a breach is a 400, not a 500."""
+    for path, obj, exclude in objects:
+        try:
+            obj.validate_constraints(exclude=set(exclude))
+        except ValidationError as exc:
+            errors.add_exception(path, exc)
+    errors.raise_if_any()
