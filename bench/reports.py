@@ -207,7 +207,7 @@ def thousands(value) -> str:
 def baseline(sql: str, columns: list[str], money_column: str | None) -> tuple[list, dict]:
     from django.db import connection
 
-    from reports.definitions import month_bounds
+    from reports.periods import month_bounds
 
     start, end = month_bounds(MONTH)
     with connection.cursor() as cursor:

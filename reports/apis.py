@@ -17,14 +17,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -38,11 +36,13 @@ from core.api.pagination import DefaultPagination
 from core.models import Region
 from core.roles import user_region_code
 
-from .checks import check_titles, count_failed
-from .definitions import FORMS, PeriodError, parse_period
+from .definitions import FORMS
 from .exports import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, PrintedForm, render_pdf, render_xlsx
 from .models import FormVersion, VersionSource
+from .payloads import report_payload, version_summary
+from .periods import PeriodError, parse_period
 from .selectors import version_to_show, versions_of
+from .serializers import ReportOutput, VersionSummaryOutput
 from .services import FormVersionConflict, form_finalise, form_generate
 
 MAX_VERSION = 2**31 - 1
@@ -85,181 +85,6 @@ def get_version(form: str, period: date, number: str) -> FormVersion:
     if version is None:
         raise NotFound(_("This form has no such version for the month."))
     return version
-
-
-# --- Output ---------------------------------------------------------------------
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "description": "Column number -> figure: whole numbers, except 1-МЕИЖМ column 9, "
-        "thousand tenge as a decimal string with one decimal.",
-        "additionalProperties": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
-    }
-)
-class ValuesField(serializers.DictField):
-    pass
-
-
-@extend_schema_field(
-    {"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True},
-)
-class FigureField(serializers.JSONField):
-    pass
-
-
-class HeaderOutput(serializers.Serializer):
-    bin = serializers.CharField(allow_blank=True)
-    name = serializers.CharField(allow_blank=True)
-    address = serializers.CharField(allow_blank=True)
-    phone = serializers.CharField(allow_blank=True)
-    email = serializers.CharField(allow_blank=True)
-    executor = serializers.CharField(allow_blank=True)
-    head = serializers.CharField(allow_blank=True)
-    date = serializers.CharField()
-
-
-class RowOutput(serializers.Serializer):
-    kato = serializers.CharField()
-    region_kk = serializers.CharField()
-    region_ru = serializers.CharField()
-    values = ValuesField()
-
-
-class TotalOutput(serializers.Serializer):
-    values = ValuesField()
-
-
-class CheckResultOutput(serializers.Serializer):
-    row = serializers.CharField(help_text="КАТО of the region, or 'total'.")
-    passed = serializers.BooleanField()
-    left = serializers.IntegerField()
-    right = serializers.IntegerField()
-
-
-class CheckOutput(serializers.Serializer):
-    code = serializers.CharField()
-    expression = serializers.CharField()
-    title = serializers.CharField()
-    passed = serializers.BooleanField()
-    results = CheckResultOutput(many=True)
-
-
-class DiffCellOutput(serializers.Serializer):
-    row = serializers.CharField(help_text="КАТО of the region, or 'total'.")
-    column = serializers.CharField()
-    old = FigureField()
-    new = FigureField()
-
-
-class DiffOutput(serializers.Serializer):
-    corrects_version = serializers.IntegerField()
-    cells = DiffCellOutput(many=True)
-
-
-class DownloadsOutput(serializers.Serializer):
-    xlsx = serializers.URLField()
-    pdf = serializers.URLField()
-
-
-@extend_schema_field({"type": "string", "enum": ["draft", "final"]})
-class StatusField(serializers.CharField):
-    pass
-
-
-@extend_schema_field({"type": "string", "enum": ["regular", "correction"]})
-class KindField(serializers.CharField):
-    pass
-
-
-@extend_schema_field({"type": "string", "enum": list(VersionSource.values)})
-class SourceField(serializers.CharField):
-    pass
-
-
-class VersionSummaryOutput(serializers.Serializer):
-    form = serializers.CharField()
-    period = serializers.CharField()
-    version = serializers.IntegerField()
-    status = StatusField()
-    kind = KindField()
-    source = SourceField()
-    generated_at = serializers.DateTimeField()
-    finalised_at = serializers.DateTimeField(allow_null=True)
-    corrects_version = serializers.IntegerField(allow_null=True)
-    superseded_by_version = serializers.IntegerField(allow_null=True)
-    checks_failed = serializers.IntegerField()
-    url = serializers.URLField()
-
-
-class ReportOutput(VersionSummaryOutput):
-    form_index = serializers.CharField()
-    fingerprint = serializers.CharField()
-    superseded_at = serializers.DateTimeField(allow_null=True)
-    header = HeaderOutput()
-    rows = RowOutput(many=True)
-    total = TotalOutput(allow_null=True, help_text="Null for an inspector (own region only).")
-    checks = CheckOutput(many=True)
-    diff = DiffOutput(allow_null=True)
-    downloads = DownloadsOutput()
-
-
-def _version_url(request, version: FormVersion, name: str = "version") -> str:
-    return request.build_absolute_uri(
-        reverse(f"reports_api:{name}", args=[version.form, version.period_label, version.number])
-    )
-
-
-def version_summary(request, version: FormVersion) -> dict:
-    return {
-        "form": version.form,
-        "period": version.period_label,
-        "version": version.number,
-        "status": version.status,
-        "kind": version.kind,
-        "source": version.source,
-        "generated_at": version.generated_at,
-        "finalised_at": version.finalised_at,
-        "corrects_version": version.corrects.number if version.corrects_id else None,
-        "superseded_by_version": version.superseded_by.number if version.superseded_by_id else None,
-        "checks_failed": version.checks_failed,
-        "url": _version_url(request, version),
-    }
-
-
-def report_payload(request, version: FormVersion, region_kato: str | None = None) -> dict:
-    """The report JSON of INTERFACES.md, cut to one row for an inspector."""
-    titles = check_titles()
-    rows, total = version.rows, version.total
-    checks = version.checks
-    diff = version.diff
-    if region_kato is not None:
-        rows = [row for row in rows if row["kato"] == region_kato]
-        total = None
-        keep = {region_kato}
-        checks = [{**c, "results": [r for r in c["results"] if r["row"] in keep]} for c in checks]
-        checks = [{**c, "passed": all(r["passed"] for r in c["results"])} for c in checks]
-        if diff is not None:
-            diff = {**diff, "cells": [d for d in diff["cells"] if d["row"] in keep]}
-    summary = version_summary(request, version)
-    if region_kato is not None:
-        summary["checks_failed"] = count_failed(checks)
-    return {
-        **summary,
-        "form_index": FORMS[version.form].index,
-        "fingerprint": version.fingerprint,
-        "superseded_at": version.superseded_at,
-        "header": version.header,
-        "rows": rows,
-        "total": total,
-        "checks": [{**c, "title": str(titles.get(c["code"], c["code"]))} for c in checks],
-        "diff": diff,
-        "downloads": {
-            "xlsx": _version_url(request, version, "version-xlsx"),
-            "pdf": _version_url(request, version, "version-pdf"),
-        },
-    }
 
 
 # --- Schema pieces --------------------------------------------------------------
@@ -432,72 +257,44 @@ class _FileRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
-class XlsxRenderer(_FileRenderer):
-    media_type = XLSX_CONTENT_TYPE
-    format = "xlsx"
+def _download_api(extension: str, content_type: str, render, summary: str) -> type[APIView]:
+    """The download of a version as a file laid out like the printed form."""
+    renderer = type(
+        f"{extension.title()}Renderer",
+        (_FileRenderer,),
+        {"media_type": content_type, "format": extension},
+    )
 
+    class DownloadApi(APIView):
+        permission_classes = [CanViewForms]
+        renderer_classes = [JSONRenderer, renderer]
 
-class PdfRenderer(_FileRenderer):
-    media_type = PDF_CONTENT_TYPE
-    format = "pdf"
-
-
-class _DownloadApi(APIView):
-    permission_classes = [CanViewForms]
-    content_type = ""
-    extension = ""
-
-    def render_file(self, printed: PrintedForm) -> bytes:
-        raise NotImplementedError
-
-    def get(self, request, form: str, period: str, number: str):
-        form, month = resolve_form_period(form, period)
-        version = get_version(form, month, number)
-        printed = PrintedForm.of(version, scope_region_kato(request.user))
-        response = HttpResponse(self.render_file(printed), content_type=self.content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="{printed.filename_stem}.{self.extension}"'
+        @extend_schema(
+            operation_id=f"reports_version_{extension}",
+            summary=summary,
+            parameters=[FORM_PARAM, PERIOD_PARAM, NUMBER_PARAM],
+            responses={(200, content_type): OpenApiTypes.BINARY, **COMMON_ERRORS},
         )
-        return response
+        def get(self, request, form: str, period: str, number: str):
+            form, month = resolve_form_period(form, period)
+            version = get_version(form, month, number)
+            printed = PrintedForm.of(version, scope_region_kato(request.user))
+            response = HttpResponse(render(printed), content_type=content_type)
+            response["Content-Disposition"] = (
+                f'attachment; filename="{printed.filename_stem}.{extension}"'
+            )
+            return response
+
+    DownloadApi.__name__ = DownloadApi.__qualname__ = f"Version{extension.title()}Api"
+    return DownloadApi
 
 
-class VersionXlsxApi(_DownloadApi):
-    renderer_classes = [JSONRenderer, XlsxRenderer]
-    content_type = XLSX_CONTENT_TYPE
-    extension = "xlsx"
-
-    def render_file(self, printed: PrintedForm) -> bytes:
-        return render_xlsx(printed)
-
-    @extend_schema(
-        operation_id="reports_version_xlsx",
-        summary="The version as XLSX, laid out like the printed form",
-        parameters=[FORM_PARAM, PERIOD_PARAM, NUMBER_PARAM],
-        responses={
-            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
-            **COMMON_ERRORS,
-        },
-    )
-    def get(self, request, form: str, period: str, number: str):
-        return super().get(request, form, period, number)
-
-
-class VersionPdfApi(_DownloadApi):
-    renderer_classes = [JSONRenderer, PdfRenderer]
-    content_type = PDF_CONTENT_TYPE
-    extension = "pdf"
-
-    def render_file(self, printed: PrintedForm) -> bytes:
-        return render_pdf(printed)
-
-    @extend_schema(
-        operation_id="reports_version_pdf",
-        summary="The version as PDF (A4 landscape), laid out like the printed form",
-        parameters=[FORM_PARAM, PERIOD_PARAM, NUMBER_PARAM],
-        responses={
-            (200, PDF_CONTENT_TYPE): OpenApiTypes.BINARY,
-            **COMMON_ERRORS,
-        },
-    )
-    def get(self, request, form: str, period: str, number: str):
-        return super().get(request, form, period, number)
+VersionXlsxApi = _download_api(
+    "xlsx", XLSX_CONTENT_TYPE, render_xlsx, "The version as XLSX, laid out like the printed form"
+)
+VersionPdfApi = _download_api(
+    "pdf",
+    PDF_CONTENT_TYPE,
+    render_pdf,
+    "The version as PDF (A4 landscape), laid out like the printed form",
+)

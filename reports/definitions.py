@@ -19,26 +19,11 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Count, Q
-from django.utils.translation import gettext
 
-from inspection.models import (
-    Accident,
-    CriminalCase,
-    Fine,
-    Inspection,
-    InspectionKind,
-    InspectionOrder,
-    Investigation,
-    Referral,
-    Removal,
-    Suspension,
-    SuspensionKind,
-    Victim,
-    VictimOutcome,
-    Violation,
-)
+from inspection import models as records
 
 from .models import FormCode
+from .periods import month_bounds
 
 # Bump when a counting rule changes: it is part of every inputs fingerprint,
 # so a regeneration after a rule change never looks "unchanged".
@@ -71,53 +56,61 @@ class Source:
     accident_path: str | None = None
 
 
-INSPECTIONS = Source(
-    "inspections", Inspection, ("region",), ("kind", "completed_on"), inspection_path="pk"
+INSPECTIONS_SOURCE = Source(
+    "inspections", records.Inspection, ("region",), ("kind", "completed_on"), inspection_path="pk"
 )
-VIOLATIONS = Source(
+VIOLATIONS_SOURCE = Source(
     "violations",
-    Violation,
+    records.Violation,
     ("inspection__region",),
     ("detected_on", "eliminated_on"),
     inspection_path="inspection_id",
 )
-ORDERS = Source("orders", InspectionOrder, ("inspection__region",), ("issued_on",), "inspection_id")
-FINES = Source(
-    "fines", Fine, ("inspection__region",), ("imposed_on", "amount_kzt"), "inspection_id"
+ORDERS_SOURCE = Source(
+    "orders", records.InspectionOrder, ("inspection__region",), ("issued_on",), "inspection_id"
 )
-SUSPENSIONS = Source(
-    "suspensions", Suspension, ("inspection__region",), ("kind", "suspended_on"), "inspection_id"
+FINES_SOURCE = Source(
+    "fines", records.Fine, ("inspection__region",), ("imposed_on", "amount_kzt"), "inspection_id"
 )
-REMOVALS = Source(
-    "removals", Removal, ("inspection__region",), ("removed_on", "workers"), "inspection_id"
+SUSPENSIONS_SOURCE = Source(
+    "suspensions",
+    records.Suspension,
+    ("inspection__region",),
+    ("kind", "suspended_on"),
+    "inspection_id",
 )
-INVESTIGATIONS = Source(
+REMOVALS_SOURCE = Source(
+    "removals", records.Removal, ("inspection__region",), ("removed_on", "workers"), "inspection_id"
+)
+INVESTIGATIONS_SOURCE = Source(
     "investigations",
-    Investigation,
+    records.Investigation,
     ("region",),
     ("by_state_inspector", "completed_on"),
     accident_path="accident_id",
 )
-REFERRALS = Source(
+REFERRALS_SOURCE = Source(
     "referrals",
-    Referral,
+    records.Referral,
     ("inspection__region", "investigation__region"),
     ("sent_on", "inspection_id", "investigation_id"),
     inspection_path="inspection_id",
     accident_path="investigation__accident_id",
 )
-CRIMINAL_CASES = Source(
+CRIMINAL_CASES_SOURCE = Source(
     "criminal_cases",
-    CriminalCase,
+    records.CriminalCase,
     ("inspection__region", "investigation__region"),
     ("opened_on", "persons_prosecuted", "prosecuted_on", "inspection_id", "investigation_id"),
     inspection_path="inspection_id",
     accident_path="investigation__accident_id",
 )
-ACCIDENTS = Source("accidents", Accident, ("region",), ("occurred_on",), accident_path="pk")
-VICTIMS = Source(
+ACCIDENTS_SOURCE = Source(
+    "accidents", records.Accident, ("region",), ("occurred_on",), accident_path="pk"
+)
+VICTIMS_SOURCE = Source(
     "victims",
-    Victim,
+    records.Victim,
     ("accident__region",),
     ("outcome", "accident_id"),
     accident_path="accident_id",
@@ -129,29 +122,11 @@ VICTIMS = Source(
 MONTH = "month"  # the date is in the reporting month
 BEFORE = "before"  # the date is before the reporting month
 YEAR_TO_DATE = "ytd"  # the date is from 1 January to the end of the reporting month
-
-
-def shift_month(period: date, delta: int) -> date:
-    """The first day of the month ``delta`` months from the month of ``period``."""
-    index = period.year * 12 + period.month - 1 + delta
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_bounds(period: date) -> tuple[date, date]:
-    """[first day, first day of the next month) of the month of ``period``."""
-    return period.replace(day=1), shift_month(period, 1)
-
-
-# Both forms are due by the 3rd day of the month after the reporting month (seed 003).
-SUBMISSION_DAY = 3
-
-
-def due_on(period: date) -> date:
-    return shift_month(period, 1).replace(day=SUBMISSION_DAY)
+SPANS = (MONTH, BEFORE, YEAR_TO_DATE)
 
 
 @dataclass(frozen=True)
-class Rule:
+class CountingRule:
     """Which records of a source a figure counts, and how.
 
     ``where`` is a condition on the record (or a function of the month's
@@ -166,28 +141,26 @@ class Rule:
     span: str = MONTH
 
     def records_q(self, period: date) -> Q:
+        """The records the rule counts for the month of ``period``."""
         start, end = month_bounds(period)
-        if self.span == MONTH:
-            q = Q(**{f"{self.date_field}__gte": start, f"{self.date_field}__lt": end})
-        elif self.span == BEFORE:
-            q = Q(**{f"{self.date_field}__lt": start})
-        elif self.span == YEAR_TO_DATE:
-            q = Q(
-                **{
-                    f"{self.date_field}__gte": date(start.year, 1, 1),
-                    f"{self.date_field}__lt": end,
-                }
-            )
-        else:  # pragma: no cover - a definition error
+        if self.span not in SPANS:  # pragma: no cover - a definition error
             raise ValueError(self.span)
+        first = {MONTH: start, BEFORE: None, YEAR_TO_DATE: date(start.year, 1, 1)}[self.span]
         extra = self.where(start, end) if callable(self.where) else self.where
-        return q & extra
+        return self.dated_q(first, start if self.span == BEFORE else end) & extra
+
+    def dated_q(self, first: date | None, end: date) -> Q:
+        """Records whose date is in [first, end) (no lower bound without ``first``)."""
+        q = Q(**{f"{self.date_field}__lt": end})
+        if first is not None:
+            q &= Q(**{f"{self.date_field}__gte": first})
+        return q
 
 
 def _group_accident_ids():
     """Accidents with two or more victims: group accidents (DOMAIN.md glossary)."""
     return (
-        Victim.objects.order_by()
+        records.Victim.objects.order_by()
         .values("accident")
         .annotate(n=Count("id"))
         .filter(n__gte=2)
@@ -204,12 +177,12 @@ def group_accident_victim_q() -> Q:
 
 
 @dataclass(frozen=True)
-class Column:
+class FormColumn:
     number: str
     title_kk: str
     title_ru: str
     title_en: str
-    rule: Rule
+    rule: CountingRule
     thousands: bool = False  # column 9: a decimal string of thousand tenge, one decimal
 
     def title(self, language: str | None) -> str:
@@ -224,9 +197,9 @@ class FormDefinition:
     title_kk: str
     title_ru: str
     title_en: str
-    columns: tuple[Column, ...]
+    columns: tuple[FormColumn, ...]
     # Figures that are not columns but feed the consistency checks.
-    measures: dict[str, Rule]
+    measures: dict[str, CountingRule]
     # Column header groups: (first column, last column, kk, ru, en) under "of which".
     groups: tuple[tuple[str, str, str, str, str], ...] = ()
 
@@ -238,7 +211,7 @@ class FormDefinition:
     def column_numbers(self) -> list[str]:
         return [c.number for c in self.columns]
 
-    def column(self, number: str) -> Column | None:
+    def column(self, number: str) -> FormColumn | None:
         return next((c for c in self.columns if c.number == number), None)
 
     def sources(self) -> list[Source]:
@@ -259,123 +232,135 @@ MEIZHM = FormDefinition(
     title_ru="Сведения о работе государственных инспекторов труда",
     title_en="Work of state labour inspectors",
     columns=(
-        Column(
+        FormColumn(
             "2",
             "Жеке және заңды тұлғаларға қатысты жүргізілген тексерулер саны",
             "Количество проведенных проверок в отношении физических и юридических лиц",
             "Inspections of individuals and legal entities",
-            Rule(INSPECTIONS, "completed_on"),
+            CountingRule(INSPECTIONS_SOURCE, "completed_on"),
         ),
-        Column(
+        FormColumn(
             "3",
             "оның ішінде профилактикалық бақылау",
             "в том числе профилактический контроль",
             "of which preventive control",
-            Rule(INSPECTIONS, "completed_on", Q(kind=InspectionKind.PREVENTIVE_CONTROL)),
+            CountingRule(
+                INSPECTIONS_SOURCE,
+                "completed_on",
+                Q(kind=records.InspectionKind.PREVENTIVE_CONTROL),
+            ),
         ),
-        Column(
+        FormColumn(
             "4",
             "оның ішінде жоспардан тыс тексерулер",
             "в том числе внеплановые проверки",
             "of which unscheduled inspections",
-            Rule(INSPECTIONS, "completed_on", Q(kind=InspectionKind.UNSCHEDULED)),
+            CountingRule(
+                INSPECTIONS_SOURCE, "completed_on", Q(kind=records.InspectionKind.UNSCHEDULED)
+            ),
         ),
-        Column(
+        FormColumn(
             "5",
             "Анықталған бұзушылықтар саны",
             "Количество выявленных нарушений",
             "Violations detected",
-            Rule(VIOLATIONS, "detected_on"),
+            CountingRule(VIOLATIONS_SOURCE, "detected_on"),
         ),
-        Column(
+        FormColumn(
             "6",
             "Жойылған бұзушылықтар саны",
             "Количество устраненных нарушений",
             "Violations eliminated",
-            Rule(VIOLATIONS, "eliminated_on"),
+            CountingRule(VIOLATIONS_SOURCE, "eliminated_on"),
         ),
-        Column(
+        FormColumn(
             "7",
             "Берілген нұсқамалар саны",
             "Количество выданных предписаний",
             "Orders issued",
-            Rule(ORDERS, "issued_on"),
+            CountingRule(ORDERS_SOURCE, "issued_on"),
         ),
-        Column(
+        FormColumn(
             "8",
             "Салынған әкімшілік айыппұлдар саны",
             "Количество наложенных административных штрафов",
             "Administrative fines imposed",
-            Rule(FINES, "imposed_on"),
+            CountingRule(FINES_SOURCE, "imposed_on"),
         ),
-        Column(
+        FormColumn(
             "9",
             "Әкімшілік айыппұлдардың сомасы (мың теңге)",
             "Сумма административных штрафов (тыс. тенге)",
             "Amount of administrative fines (thousand tenge)",
-            Rule(FINES, "imposed_on", sum_of="amount_kzt"),
+            CountingRule(FINES_SOURCE, "imposed_on", sum_of="amount_kzt"),
             thousands=True,
         ),
-        Column(
+        FormColumn(
             "10",
             "Жұмыстың, оның ішінде станоктардың, жабдықтардың тоқтатылуы (тыйым салынуы)",
             "Приостановлено (запрещено) работ, в том числе станков, оборудования",
             "Work suspended (prohibited), incl. machine tools and equipment",
-            Rule(SUSPENSIONS, "suspended_on", Q(kind=SuspensionKind.EQUIPMENT)),
+            CountingRule(
+                SUSPENSIONS_SOURCE, "suspended_on", Q(kind=records.SuspensionKind.EQUIPMENT)
+            ),
         ),
-        Column(
+        FormColumn(
             "11",
             "Өндірістік объектілердің тоқтатылуы (тыйым салынуы)",
             "Приостановлено (запрещено) производственных объектов",
             "Production facilities suspended (prohibited)",
-            Rule(SUSPENSIONS, "suspended_on", Q(kind=SuspensionKind.FACILITY)),
+            CountingRule(
+                SUSPENSIONS_SOURCE, "suspended_on", Q(kind=records.SuspensionKind.FACILITY)
+            ),
         ),
-        Column(
+        FormColumn(
             "12",
             "Ұйымдар қызметінің тоқтатылуы (тыйым салынуы)",
             "Приостановлена (запрещена) деятельность организаций",
             "Organisations' activity suspended (prohibited)",
-            Rule(SUSPENSIONS, "suspended_on", Q(kind=SuspensionKind.ORGANISATION)),
+            CountingRule(
+                SUSPENSIONS_SOURCE, "suspended_on", Q(kind=records.SuspensionKind.ORGANISATION)
+            ),
         ),
-        Column(
+        FormColumn(
             "13",
             "Жұмыстан шеттетілген жұмыскерлер саны",
             "Количество отстраненных от работы работников",
             "Workers removed from work",
-            Rule(REMOVALS, "removed_on", sum_of="workers"),
+            CountingRule(REMOVALS_SOURCE, "removed_on", sum_of="workers"),
         ),
-        Column(
+        FormColumn(
             "14",
             "Мемлекеттік еңбек инспекторлары жүргізген жазатайым оқиғаларды тергеп-тексеру "
             "саны (аяқталған)",
             "Количество расследований несчастных случаев, проведенных государственными "
             "инспекторами труда (завершенных)",
             "Accident investigations completed by state labour inspectors",
-            Rule(INVESTIGATIONS, "completed_on", Q(by_state_inspector=True)),
+            CountingRule(INVESTIGATIONS_SOURCE, "completed_on", Q(by_state_inspector=True)),
         ),
-        Column(
+        FormColumn(
             "15",
             "Құқық қорғау органдарына берілген материалдар саны",
             "Количество материалов, направленных в правоохранительные органы",
             "Materials sent to law enforcement",
-            Rule(REFERRALS, "sent_on"),
+            CountingRule(REFERRALS_SOURCE, "sent_on"),
         ),
-        Column(
+        FormColumn(
             "16",
             "Қозғалған қылмыстық істер саны",
             "Количество возбужденных уголовных дел",
             "Criminal cases opened",
-            Rule(CRIMINAL_CASES, "opened_on"),
+            CountingRule(CRIMINAL_CASES_SOURCE, "opened_on"),
         ),
-        Column(
+        FormColumn(
             "17",
             "Жазатайым оқиғаны арнайы тергеп-тексеру материалдары бойынша қылмыстық "
             "жауаптылыққа тартылған адамдар саны",
             "Количество лиц, привлеченных к уголовной ответственности по материалам "
             "специального расследования несчастных случаев",
             "Persons brought to criminal liability on special-investigation materials",
-            Rule(
-                CRIMINAL_CASES,
+            CountingRule(
+                CRIMINAL_CASES_SOURCE,
                 "prosecuted_on",
                 Q(investigation__isnull=False),
                 sum_of="persons_prosecuted",
@@ -384,9 +369,11 @@ MEIZHM = FormDefinition(
     ),
     measures={
         # Violations detected before the month and still open at its start.
-        "open_at_start": Rule(VIOLATIONS, "detected_on", _open_at_month_start, span=BEFORE),
+        "open_at_start": CountingRule(
+            VIOLATIONS_SOURCE, "detected_on", _open_at_month_start, span=BEFORE
+        ),
         # Accidents from 1 January to the end of the month (2-ӨЖ column 2, year to date).
-        "accidents_ytd": Rule(ACCIDENTS, "occurred_on", span=YEAR_TO_DATE),
+        "accidents_ytd": CountingRule(ACCIDENTS_SOURCE, "occurred_on", span=YEAR_TO_DATE),
     },
 )
 
@@ -397,58 +384,66 @@ OZH = FormDefinition(
     title_ru="Сведения о состоянии производственного травматизма",
     title_en="State of occupational injuries",
     columns=(
-        Column(
+        FormColumn(
             "2",
             "Барлығы жазатайым оқиғалар саны (бірлік)",
             "Всего несчастных случаев (единиц)",
             "Accidents, total (units)",
-            Rule(ACCIDENTS, "occurred_on"),
+            CountingRule(ACCIDENTS_SOURCE, "occurred_on"),
         ),
-        Column(
+        FormColumn(
             "3",
             "Оның ішінде топтық (бірлік)",
             "В том числе групповых (единиц)",
             "of which group accidents (units)",
-            Rule(ACCIDENTS, "occurred_on", lambda start, end: group_accident_q()),
+            CountingRule(ACCIDENTS_SOURCE, "occurred_on", lambda start, end: group_accident_q()),
         ),
-        Column(
+        FormColumn(
             "4",
             "Барлығы зардап шеккендер саны (адам)",
             "Всего пострадавших (человек)",
             "Victims, total (persons)",
-            Rule(VICTIMS, "accident__occurred_on"),
+            CountingRule(VICTIMS_SOURCE, "accident__occurred_on"),
         ),
-        Column(
+        FormColumn(
             "5",
             "Топтық жазатайым оқиғаларда зардап шеккендердің саны (адам)",
             "Пострадавших в групповых несчастных случаях (человек)",
             "Victims of group accidents (persons)",
-            Rule(VICTIMS, "accident__occurred_on", lambda start, end: group_accident_victim_q()),
+            CountingRule(
+                VICTIMS_SOURCE,
+                "accident__occurred_on",
+                lambda start, end: group_accident_victim_q(),
+            ),
         ),
-        Column(
+        FormColumn(
             "6",
             "Жеңіл және орташа дәрежедегі зардап шеккендердің саны (адам)",
             "Пострадавших с легкой и средней степенью тяжести (человек)",
             "Victims with light and moderate injuries (persons)",
-            Rule(
-                VICTIMS,
+            CountingRule(
+                VICTIMS_SOURCE,
                 "accident__occurred_on",
-                Q(outcome__in=[VictimOutcome.LIGHT, VictimOutcome.MODERATE]),
+                Q(outcome__in=[records.VictimOutcome.LIGHT, records.VictimOutcome.MODERATE]),
             ),
         ),
-        Column(
+        FormColumn(
             "7",
             "Ауыр нәтижемен зардап шеккендер саны (адам)",
             "Пострадавших с тяжелым исходом (человек)",
             "Victims with severe outcome (persons)",
-            Rule(VICTIMS, "accident__occurred_on", Q(outcome=VictimOutcome.SEVERE)),
+            CountingRule(
+                VICTIMS_SOURCE, "accident__occurred_on", Q(outcome=records.VictimOutcome.SEVERE)
+            ),
         ),
-        Column(
+        FormColumn(
             "8",
             "Қаза тапқандар саны (адам)",
             "Погибших (человек)",
             "Fatalities (persons)",
-            Rule(VICTIMS, "accident__occurred_on", Q(outcome=VictimOutcome.FATAL)),
+            CountingRule(
+                VICTIMS_SOURCE, "accident__occurred_on", Q(outcome=records.VictimOutcome.FATAL)
+            ),
         ),
     ),
     measures={},
@@ -456,96 +451,3 @@ OZH = FormDefinition(
 )
 
 FORMS: dict[str, FormDefinition] = {MEIZHM.code: MEIZHM, OZH.code: OZH}
-
-# Fixed texts of the printed form (seed 003), Kazakh / Russian.
-REGION_COLUMN = ("Өңір", "Регион", "Region")
-TOTAL_ROW = ("Республика бойынша барлығы", "Всего по республике", "Total for the republic")
-FORM_FOR_COLLECTION = (
-    "Әкімшілік деректерді жинауға арналған нысан",
-    "Форма, предназначенная для сбора административных данных",
-)
-SUBMITTED_TO = (
-    "Қазақстан Республикасы Еңбек және халықты әлеуметтік қорғау министрлігінің Мемлекеттік "
-    "еңбек инспекциясы комитетіне ұсынылады",
-    "Представляется в Комитет государственной инспекции труда Министерства труда и "
-    "социальной защиты населения Республики Казахстан",
-)
-FREQUENCY = ("Жиілігі: ай сайын", "Периодичность: ежемесячно")
-DUE = (
-    "Ұсыну мерзімі: есепті кезеңнен кейінгі айдың 3-күніне (қоса алғанда) дейін",
-    "Срок представления: до 3 числа (включительно) месяца, следующего за отчетным периодом",
-)
-MONTHS_KK = (
-    "қаңтар",
-    "ақпан",
-    "наурыз",
-    "сәуір",
-    "мамыр",
-    "маусым",
-    "шілде",
-    "тамыз",
-    "қыркүйек",
-    "қазан",
-    "қараша",
-    "желтоқсан",
-)
-MONTHS_RU = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
-HEADER_LABELS = {
-    "bin": ("БСН", "БИН"),
-    "name": ("Атауы", "Наименование"),
-    "address": ("Мекенжайы", "Адрес"),
-    "phone": ("Телефон", "Телефон"),
-    "email": ("Электрондық пошта мекенжайы", "Адрес электронной почты"),
-    "executor": ("Орындаушы", "Исполнитель"),
-    "head": (
-        "Басшы немесе қол қоюға уәкілетті тұлға",
-        "Руководитель или лицо, уполномоченное на подписание",
-    ),
-    "date": ("Күні", "Дата"),
-}
-SEAL_PLACE = "М.О. / М.П."
-
-
-def reporting_period_text(period: date) -> tuple[str, str]:
-    """'Есепті кезең: 2026 жылғы қазан' / 'Отчетный период: октябрь 2026 года'."""
-    return (
-        f"Есепті кезең: {period.year} жылғы {MONTHS_KK[period.month - 1]}",
-        f"Отчетный период: {MONTHS_RU[period.month - 1]} {period.year} года",
-    )
-
-
-class PeriodError(ValueError):
-    """A reporting month that is malformed or out of range."""
-
-
-FIRST_PERIOD = date(2000, 1, 1)
-
-
-def parse_period(value: str) -> date:
-    """'YYYY-MM' -> the first day of that month; PeriodError when malformed."""
-    text = (value or "").strip()
-    if len(text) != 7 or text[4] != "-" or not (text[:4].isdigit() and text[5:].isdigit()):
-        raise PeriodError(gettext("The period must look like YYYY-MM, e.g. 2026-10."))
-    year, month = int(text[:4]), int(text[5:])
-    if not 1 <= month <= 12:
-        raise PeriodError(gettext("The month of the period must be from 01 to 12."))
-    if year < FIRST_PERIOD.year:
-        raise PeriodError(gettext("The period must not be earlier than 2000-01."))
-    return date(year, month, 1)
-
-
-def previous_month(today: date) -> date:
-    return shift_month(today, -1)

@@ -7,8 +7,8 @@ import datetime as dt
 import random
 
 from core.models import Organisation
-from reports.definitions import shift_month
 from reports.models import FormCode, ReportHeader, VersionSource
+from reports.periods import shift_month
 from reports.services import form_finalise, form_generate
 
 

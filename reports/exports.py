@@ -15,19 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from .definitions import (
-    DUE,
-    FORM_FOR_COLLECTION,
-    FORMS,
-    FREQUENCY,
-    HEADER_LABELS,
-    REGION_COLUMN,
-    SEAL_PLACE,
-    SUBMITTED_TO,
-    TOTAL_ROW,
-    FormDefinition,
-    reporting_period_text,
-)
+from . import printed
+from .definitions import FORMS, FormDefinition
 from .models import FormVersion
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,7 +69,7 @@ class PrintedForm:
 
     @property
     def period_line(self) -> str:
-        return " / ".join(reporting_period_text(self.version.period))
+        return " / ".join(printed.reporting_period_text(self.version.period))
 
     @property
     def version_line(self) -> str:
@@ -95,9 +84,9 @@ class PrintedForm:
     @property
     def preamble(self) -> list[str]:
         return [
-            _bilingual(FORM_FOR_COLLECTION),
-            SUBMITTED_TO[0],
-            SUBMITTED_TO[1],
+            _bilingual(printed.FORM_FOR_COLLECTION),
+            printed.SUBMITTED_TO[0],
+            printed.SUBMITTED_TO[1],
         ]
 
     @property
@@ -109,11 +98,11 @@ class PrintedForm:
         header = self.version.header
         return [
             self.index_line,
-            _bilingual(FREQUENCY),
+            _bilingual(printed.FREQUENCY),
             self.period_line,
-            DUE[0],
-            DUE[1],
-            f"{_bilingual(HEADER_LABELS['bin'])}: {header.get('bin', '')}",
+            printed.DUE[0],
+            printed.DUE[1],
+            f"{_bilingual(printed.HEADER_LABELS['bin'])}: {header.get('bin', '')}",
             self.version_line,
         ]
 
@@ -125,7 +114,7 @@ class PrintedForm:
             first, last = numbers.index(group[0]), numbers.index(group[1])
             for n in numbers[first : last + 1]:
                 grouped[n] = group
-        cells = [HeaderCell(REGION_COLUMN[0], REGION_COLUMN[1], 1, 0, rowspan=2)]
+        cells = [HeaderCell(printed.REGION_COLUMN[0], printed.REGION_COLUMN[1], 1, 0, rowspan=2)]
         seen_groups = set()
         for i, column in enumerate(self.definition.columns, start=2):
             group = grouped.get(column.number)
@@ -148,20 +137,22 @@ class PrintedForm:
             for row in self.rows
         ]
         if self.total is not None:
-            lines.append((_bilingual(TOTAL_ROW), [self.total["values"][n] for n in numbers], True))
+            lines.append(
+                (_bilingual(printed.TOTAL_ROW), [self.total["values"][n] for n in numbers], True)
+            )
         return lines
 
     @property
     def footer(self) -> list[tuple[str, str]]:
         header = self.version.header
         return [
-            (_bilingual(HEADER_LABELS["name"]), header.get("name", "")),
-            (_bilingual(HEADER_LABELS["address"]), header.get("address", "")),
-            (HEADER_LABELS["phone"][0], header.get("phone", "")),
-            (_bilingual(HEADER_LABELS["email"]), header.get("email", "")),
-            (_bilingual(HEADER_LABELS["executor"]), header.get("executor", "")),
-            (_bilingual(HEADER_LABELS["head"]), header.get("head", "")),
-            (_bilingual(HEADER_LABELS["date"]), header.get("date", "")),
+            (_bilingual(printed.HEADER_LABELS["name"]), header.get("name", "")),
+            (_bilingual(printed.HEADER_LABELS["address"]), header.get("address", "")),
+            (printed.HEADER_LABELS["phone"][0], header.get("phone", "")),
+            (_bilingual(printed.HEADER_LABELS["email"]), header.get("email", "")),
+            (_bilingual(printed.HEADER_LABELS["executor"]), header.get("executor", "")),
+            (_bilingual(printed.HEADER_LABELS["head"]), header.get("head", "")),
+            (_bilingual(printed.HEADER_LABELS["date"]), header.get("date", "")),
         ]
 
     @property
@@ -170,7 +161,7 @@ class PrintedForm:
 
     @property
     def seal_place(self) -> str:
-        return SEAL_PLACE
+        return printed.SEAL_PLACE
 
     @property
     def filename_stem(self) -> str:

@@ -43,19 +43,11 @@ except ImportError:  # Django 5.2 (Python 3.11): the PostgreSQL one takes a plai
         return StringAgg(expression, delimiter, **extra)
 
 
-from inspection.models import Accident, Fine, Inspection, Victim, VictimOutcome
+from inspection.models import VictimOutcome
 
-from .definitions import (
-    FORMS,
-    RULES_REVISION,
-    TOTAL,
-    FormDefinition,
-    Rule,
-    Source,
-    month_bounds,
-    shift_month,
-)
-from .models import FormVersion, ReportHeader, VersionStatus
+from .definitions import FORMS, RULES_REVISION, TOTAL, CountingRule, FormDefinition, Source
+from .models import FormCode, FormVersion, ReportHeader, VersionStatus
+from .periods import month_bounds, shift_month
 
 THOUSAND = Decimal(1000)
 ONE_DECIMAL = Decimal("0.1")
@@ -88,7 +80,7 @@ def _record_text(source: Source):
     return _ConcatWs(Value("|"), *parts)
 
 
-def rule_queryset(rule: Rule, period: date, region_code: str | None = None) -> QuerySet:
+def rule_queryset(rule: CountingRule, period: date, region_code: str | None = None) -> QuerySet:
     """The records a rule counts for the month (and region): the drill-down of a cell."""
     qs = rule.source.model.objects.filter(rule.records_q(period))
     if region_code is not None:
@@ -98,7 +90,7 @@ def rule_queryset(rule: Rule, period: date, region_code: str | None = None) -> Q
     return qs
 
 
-def cell_records(*, rule: Rule, period: date, region_code: str | None) -> QuerySet:
+def cell_records(*, rule: CountingRule, period: date, region_code: str | None) -> QuerySet:
     """The records behind one cell, with the ids of their inspection or accident."""
     source = rule.source
     refs = {}
@@ -113,7 +105,7 @@ def cell_records(*, rule: Rule, period: date, region_code: str | None) -> QueryS
     )
 
 
-def cell_value(*, rule: Rule, records: QuerySet):
+def cell_value(*, rule: CountingRule, records: QuerySet):
     """The figure of a cell recomputed from its records (count, or the sum of a field)."""
     if rule.sum_of:
         return records.order_by().aggregate(v=Sum(rule.sum_of))["v"] or 0
@@ -126,7 +118,9 @@ class SourceFigures:
     fingerprints: dict[str, list]  # region code -> [records read, md5]
 
 
-def _aggregate_source(source: Source, rules: dict[str, Rule], period: date) -> SourceFigures:
+def _aggregate_source(
+    source: Source, rules: dict[str, CountingRule], period: date
+) -> SourceFigures:
     """One aggregate query for every figure of ``rules`` (all of ``source``)."""
     conditions = {name: rule.records_q(period) for name, rule in rules.items()}
     any_condition = Q()
@@ -187,7 +181,7 @@ def form_compute(*, form: str, period: date) -> ComputedForm:
     """Every figure of a form for the month, by the counting rules of ``definitions``."""
     definition: FormDefinition = FORMS[form]
     period = period.replace(day=1)
-    named: dict[str, Rule] = {c.number: c.rule for c in definition.columns}
+    named: dict[str, CountingRule] = {c.number: c.rule for c in definition.columns}
     named.update({f"m:{k}": r for k, r in definition.measures.items()})
 
     figures: dict[str, dict[str, object]] = {}  # region -> name -> value
@@ -311,33 +305,58 @@ def latest_versions(*, since: date) -> dict[tuple[str, date], FormVersion]:
 # --- Dashboard --------------------------------------------------------------------
 
 
+# The dashboard's figures are columns of the forms: the same records, dates and regions.
+DASHBOARD_FIGURES = {
+    "accidents": (FormCode.OZH, "2"),  # accidents by the date they occurred
+    "victims": (FormCode.OZH, "4"),  # victims by the date of their accident
+    "inspections": (FormCode.MEIZHM, "2"),  # inspections completed
+    "fines": (FormCode.MEIZHM, "9"),  # fines imposed, and their sum
+}
+
+
+def _dashboard_rule(name: str) -> CountingRule:
+    form, number = DASHBOARD_FIGURES[name]
+    return FORMS[form].column(number).rule
+
+
+def _figure_rows(
+    rule: CountingRule, start: date, end: date, region_code: str | None, **group
+) -> QuerySet:
+    """Count (and sum) of the rule's records from ``start`` to ``end``, grouped by ``group``."""
+    records = rule.source.model.objects.order_by().filter(rule.dated_q(start, end))
+    if region_code:
+        records = records.alias(region_ref=region_expression(rule.source)).filter(
+            region_ref=region_code
+        )
+    sums = {"s": Sum(rule.sum_of)} if rule.sum_of else {}
+    return records.values(**group).annotate(n=Count("pk"), **sums)
+
+
 def dashboard_data(*, until: date, months: int = 12, region_code: str | None = None) -> dict:
     """Last ``months`` months up to ``until``: accidents, victims by outcome, inspections, fines.
 
-    Monthly series (optionally of one region) and totals by region, each from
-    one aggregate query.
+    Monthly series (optionally of one region) and totals by region, each from one
+    aggregate query, counted by the same rules as the forms' columns.
     """
     end = month_bounds(until)[1]
     start = shift_month(until, 1 - months)
     labels = [shift_month(start, i).strftime("%Y-%m") for i in range(months)]
     index = {label: i for i, label in enumerate(labels)}
+    rules = {name: _dashboard_rule(name) for name in DASHBOARD_FIGURES}
 
     def series() -> list:
         return [0] * len(labels)
 
-    accidents = Accident.objects.order_by().filter(occurred_on__gte=start, occurred_on__lt=end)
-    victims = Victim.objects.order_by().filter(
-        accident__occurred_on__gte=start, accident__occurred_on__lt=end
-    )
-    inspections = Inspection.objects.order_by().filter(
-        completed_on__gte=start, completed_on__lt=end
-    )
-    fines = Fine.objects.order_by().filter(imposed_on__gte=start, imposed_on__lt=end)
-    if region_code:
-        accidents = accidents.filter(region_id=region_code)
-        victims = victims.filter(accident__region_id=region_code)
-        inspections = inspections.filter(region_id=region_code)
-        fines = fines.filter(inspection__region_id=region_code)
+    def monthly_rows(name: str, *group: str):
+        rule = rules[name]
+        rows = _figure_rows(rule, start, end, region_code, m=TruncMonth(rule.date_field))
+        for row in rows.values(*group, "m", "n", *(["s"] if rule.sum_of else [])):
+            yield index[row["m"].strftime("%Y-%m")], row
+
+    def regional_rows(name: str, *group: str):
+        rule = rules[name]
+        rows = _figure_rows(rule, start, end, None, region_key=region_expression(rule.source))
+        return rows.values(*group, "region_key", "n", *(["s"] if rule.sum_of else []))
 
     monthly = {
         "accidents": series(),
@@ -346,18 +365,12 @@ def dashboard_data(*, until: date, months: int = 12, region_code: str | None = N
         "fines_thousand_kzt": [0.0] * len(labels),
         "victims": {outcome: series() for outcome in VictimOutcome.values},
     }
-    for row in accidents.values(m=TruncMonth("occurred_on")).annotate(n=Count("pk")):
-        monthly["accidents"][index[row["m"].strftime("%Y-%m")]] = row["n"]
-    for row in victims.values("outcome", m=TruncMonth("accident__occurred_on")).annotate(
-        n=Count("pk")
-    ):
-        monthly["victims"][row["outcome"]][index[row["m"].strftime("%Y-%m")]] = row["n"]
-    for row in inspections.values(m=TruncMonth("completed_on")).annotate(n=Count("pk")):
-        monthly["inspections"][index[row["m"].strftime("%Y-%m")]] = row["n"]
-    for row in fines.values(m=TruncMonth("imposed_on")).annotate(
-        n=Count("pk"), s=Sum("amount_kzt")
-    ):
-        i = index[row["m"].strftime("%Y-%m")]
+    for name in ("accidents", "inspections"):
+        for i, row in monthly_rows(name):
+            monthly[name][i] = row["n"]
+    for i, row in monthly_rows("victims", "outcome"):
+        monthly["victims"][row["outcome"]][i] = row["n"]
+    for i, row in monthly_rows("fines"):
         monthly["fines_count"][i] = row["n"]
         monthly["fines_thousand_kzt"][i] = float(thousands_half_up(row["s"] or 0))
 
@@ -374,17 +387,14 @@ def dashboard_data(*, until: date, months: int = 12, region_code: str | None = N
         }
         for r in regions_in_order()
     }
-    for row in accidents.values("region_id").annotate(n=Count("pk")):
-        by_region[row["region_id"]]["accidents"] = row["n"]
-    for row in victims.values("outcome", region=F("accident__region_id")).annotate(n=Count("pk")):
-        by_region[row["region"]]["victims"][row["outcome"]] = row["n"]
-    for row in inspections.values("region_id").annotate(n=Count("pk")):
-        by_region[row["region_id"]]["inspections"] = row["n"]
-    for row in fines.values(region=F("inspection__region_id")).annotate(
-        n=Count("pk"), s=Sum("amount_kzt")
-    ):
-        by_region[row["region"]]["fines_count"] = row["n"]
-        by_region[row["region"]]["fines_thousand_kzt"] = thousands_half_up(row["s"] or 0)
+    for name in ("accidents", "inspections"):
+        for row in regional_rows(name):
+            by_region[row["region_key"]][name] = row["n"]
+    for row in regional_rows("victims", "outcome"):
+        by_region[row["region_key"]]["victims"][row["outcome"]] = row["n"]
+    for row in regional_rows("fines"):
+        by_region[row["region_key"]]["fines_count"] = row["n"]
+        by_region[row["region_key"]]["fines_thousand_kzt"] = thousands_half_up(row["s"] or 0)
     return {
         "labels": labels,
         "monthly": monthly,

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from core.audit import acting
 
 from .checks import count_failed, run_checks
-from .definitions import FIRST_PERIOD, FORMS, TOTAL
+from .definitions import FORMS, TOTAL
 from .models import FormVersion, VersionKind, VersionSource, VersionStatus
+from .periods import FIRST_PERIOD
 from .selectors import current_final, form_compute, report_header
 
 

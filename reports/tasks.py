@@ -6,8 +6,9 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from .definitions import FORMS, parse_period, previous_month
+from .definitions import FORMS
 from .models import VersionSource
+from .periods import parse_period, previous_month
 from .services import form_generate
 
 

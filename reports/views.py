@@ -26,16 +26,9 @@ from core.models import Region, Role
 from core.roles import has_role, user_region_code
 
 from .checks import check_expressions, check_titles
-from .definitions import (
-    FORMS,
-    TOTAL,
-    PeriodError,
-    due_on,
-    month_bounds,
-    parse_period,
-    shift_month,
-)
+from .definitions import FORMS, TOTAL
 from .models import FormVersion, VersionSource
+from .periods import PeriodError, due_on, month_bounds, parse_period, shift_month
 from .selectors import (
     cell_records,
     cell_value,

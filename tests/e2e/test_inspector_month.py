@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from core import demo
 from core.models import Region
 from inspection.models import Accident, Inspection
-from reports.definitions import previous_month
+from reports.periods import previous_month
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from reports.definitions import due_on, previous_month
 from reports.models import FormVersion
+from reports.periods import due_on, previous_month
 from reports.tasks import generate_monthly_forms
 
 

@@ -7,8 +7,9 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.definitions import FORMS, PeriodError, parse_period
+from reports.definitions import FORMS
 from reports.models import VersionSource
+from reports.periods import PeriodError, parse_period
 from reports.services import form_generate
 
 
