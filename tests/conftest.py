@@ -13,7 +13,9 @@ from django.conf import settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.models import Organisation, Region, Role, UserProfile
+from core.models import Organisation
+
+from .factories import PASSWORD, OrganisationFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,24 +40,16 @@ def make_user(db, django_user_model):
         region: str | None = None,
         organisation: Organisation | None = None,
         username: str | None = None,
-        password: str = "Str0ng-pass-phrase",
+        password: str = PASSWORD,
     ):
         counter["n"] += 1
-        username = username or f"{role}{counter['n']}"
-        user = django_user_model.objects.create_user(username=username, password=password)
-        if role == Role.ADMIN:
-            user.is_superuser = user.is_staff = True
-            user.save()
-        UserProfile.objects.create(
-            user=user,
+        return UserFactory(
+            username=username or f"{role}{counter['n']}",
+            password=password,
             role=role,
-            region=Region.objects.get(code=region) if region else None,
+            region=region,
             organisation=organisation,
         )
-        from django.contrib.auth.models import Group
-
-        user.groups.add(Group.objects.get(name=role))
-        return user
 
     return _make
 
@@ -75,7 +69,7 @@ def api_client_for():
 
 @pytest.fixture
 def insurer_org(db) -> Organisation:
-    return Organisation.objects.create(bin="010140000014", name="Demo Life", kind="insurer")
+    return OrganisationFactory(bin="010140000014", name="Demo Life", kind="insurer")
 
 
 def _test_database_url() -> str:

@@ -9,6 +9,7 @@ import sys
 from io import StringIO
 from pathlib import Path
 
+import pghistory.models
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from rest_framework.test import APIClient
 
 from core.models import Organisation, Role
 from core.roles import ROLE_PERMISSIONS
+from core.services import token_get_or_create, token_rotate
 from core.validators import check_digit, is_valid_iin_bin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -280,3 +282,17 @@ def test_command_line_prints_one_json_line_and_fails_clearly():
     assert line["token"] == Token.objects.get(user__username="cli-user").key
     assert bad.returncode == 1
     assert "region" in bad.stderr and bad.stdout == ""
+
+
+@pytest.mark.django_db
+def test_a_token_rotation_is_in_the_profile_history_with_the_acting_user_and_no_key(make_user):
+    """A rotation is a change like any other: recorded, with who did it; the key never is."""
+    admin = make_user("admin")
+    user = make_user("medical_system")
+    old = token_get_or_create(user=user).key
+
+    new = token_rotate(user=user, acting_user=admin).key
+
+    event = pghistory.models.Events.objects.references(user.profile).get(pgh_label="token.rotate")
+    assert event.pgh_context["acting_user"] == admin.pk
+    assert old not in str(event.pgh_data) and new not in str(event.pgh_data)

@@ -7,20 +7,13 @@ import datetime
 
 import pytest
 
-from core.validators import check_digit
+from tests.factories import bad_check_digit, iin_bin
 
-
-def with_check_digit(first_eleven: str) -> str:
-    digit = check_digit(first_eleven)
-    assert digit is not None, first_eleven
-    return first_eleven + str(digit)
-
-
-EMPLOYER_BIN = with_check_digit("99034000001")
-OTHER_BIN = with_check_digit("99034000002")
-PERSON_IIN = with_check_digit("85010130000")
-VICTIM_IIN = with_check_digit("90051240000")
-BAD_CHECK_DIGIT_BIN = EMPLOYER_BIN[:11] + str((int(EMPLOYER_BIN[11]) + 1) % 10)
+EMPLOYER_BIN = iin_bin("99034000001")
+OTHER_BIN = iin_bin("99034000002")
+PERSON_IIN = iin_bin("85010130000")
+VICTIM_IIN = iin_bin("90051240000")
+BAD_CHECK_DIGIT_BIN = bad_check_digit(EMPLOYER_BIN)
 
 START = datetime.date(2026, 3, 2)
 

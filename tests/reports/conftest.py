@@ -1,4 +1,4 @@
-"""Builders of inspection and accident records for the report tests."""
+"""Records for the report tests, built by the shared factories."""
 
 from __future__ import annotations
 
@@ -7,38 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from core.validators import check_digit
-from inspection.models import (
-    Accident,
-    CriminalCase,
-    Fine,
-    Inspection,
-    InspectionOrder,
-    Investigation,
-    Referral,
-    Removal,
-    Suspension,
-    Victim,
-    Violation,
-)
-
-
-def valid_bin(serial: int) -> str:
-    """A BIN with a correct check digit (resident legal entity)."""
-    n = serial
-    while True:
-        first = f"0101400{n:04d}"[-11:]
-        digit = check_digit(first)
-        if digit is not None:
-            return first + str(digit)
-        n += 1
+from tests import factories as f
 
 
 class Records:
-    """Short constructors of the source records the forms count."""
-
-    def __init__(self) -> None:
-        self.serial = 0
+    """Short constructors of the source records the forms count (over tests.factories)."""
 
     def inspection(
         self,
@@ -47,61 +20,33 @@ class Records:
         kind: str = "unscheduled",
         started_on: date = date(2025, 9, 1),
         completed_on: date | None = None,
-    ) -> Inspection:
-        self.serial += 1
-        return Inspection.objects.create(
-            region_id=region,
-            subject_bin=valid_bin(self.serial),
-            kind=kind,
-            started_on=min(started_on, completed_on) if completed_on else started_on,
-            completed_on=completed_on,
+    ):
+        started_on = min(started_on, completed_on) if completed_on else started_on
+        return f.InspectionFactory(
+            region_id=region, kind=kind, started_on=started_on, completed_on=completed_on
         )
 
     def violation(self, inspection, detected_on: date, eliminated_on: date | None = None):
-        return Violation.objects.create(
-            inspection=inspection,
-            description="v",
-            detected_on=detected_on,
-            eliminated_on=eliminated_on,
+        return f.ViolationFactory(
+            inspection=inspection, detected_on=detected_on, eliminated_on=eliminated_on
         )
 
     def order(self, inspection, issued_on: date):
-        self.serial += 1
-        return InspectionOrder.objects.create(
-            inspection=inspection, number=f"N-{self.serial}", issued_on=issued_on
-        )
+        return f.OrderFactory(inspection=inspection, issued_on=issued_on)
 
     def fine(self, inspection, imposed_on: date, amount: str | Decimal):
-        return Fine.objects.create(
+        return f.FineFactory(
             inspection=inspection, imposed_on=imposed_on, amount_kzt=Decimal(amount)
         )
 
     def suspension(self, inspection, kind: str, suspended_on: date):
-        return Suspension.objects.create(
-            inspection=inspection, kind=kind, suspended_on=suspended_on
-        )
+        return f.SuspensionFactory(inspection=inspection, kind=kind, suspended_on=suspended_on)
 
     def removal(self, inspection, removed_on: date, workers: int):
-        return Removal.objects.create(inspection=inspection, removed_on=removed_on, workers=workers)
+        return f.RemovalFactory(inspection=inspection, removed_on=removed_on, workers=workers)
 
-    def accident(
-        self,
-        region: str = "75",
-        *,
-        occurred_on: date,
-        outcomes: tuple[str, ...] = ("light",),
-    ) -> Accident:
-        self.serial += 1
-        accident = Accident.objects.create(
-            kato=f"{region}0000000",
-            region_id=region,
-            occurred_on=occurred_on,
-            employer_bin=valid_bin(self.serial),
-            description="a",
-        )
-        for i, outcome in enumerate(outcomes):
-            Victim.objects.create(accident=accident, full_name=f"Victim {i}", outcome=outcome)
-        return accident
+    def accident(self, region: str = "75", *, occurred_on: date, outcomes=("light",)):
+        return f.AccidentFactory(region_id=region, occurred_on=occurred_on, outcomes=outcomes)
 
     def investigation(
         self,
@@ -110,8 +55,8 @@ class Records:
         region: str | None = None,
         by_state_inspector: bool = True,
         completed_on: date | None = None,
-    ) -> Investigation:
-        return Investigation.objects.create(
+    ):
+        return f.InvestigationFactory(
             accident=accident,
             region_id=region or accident.region_id,
             by_state_inspector=by_state_inspector,
@@ -119,7 +64,7 @@ class Records:
         )
 
     def referral(self, sent_on: date, *, inspection=None, investigation=None):
-        return Referral.objects.create(
+        return f.ReferralFactory(
             sent_on=sent_on, inspection=inspection, investigation=investigation
         )
 
@@ -132,7 +77,7 @@ class Records:
         persons: int | None = None,
         prosecuted_on: date | None = None,
     ):
-        return CriminalCase.objects.create(
+        return f.CriminalCaseFactory(
             opened_on=opened_on,
             inspection=inspection,
             investigation=investigation,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 
+import pghistory.models
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
@@ -255,3 +256,42 @@ def test_concurrent_generations_get_distinct_numbers(records):
 
     assert errors == []
     assert sorted(FormVersion.objects.values_list("number", flat=True)) == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_generating_finalising_and_superseding_are_in_the_history_with_the_acting_user(
+    records, chief
+):
+    """Every change of record names its user: a version's life is in its history too."""
+    # given a finalised version and a correction of it
+    first = generate(acting_user=chief)
+    form_finalise(version=first, acting_user=chief)
+    records.accident(occurred_on=IN)
+    correction = generate(acting_user=chief)
+
+    # when the correction is finalised
+    form_finalise(version=correction, acting_user=chief)
+
+    # then each step is an event naming who did it
+    events = pghistory.models.Events.objects.filter(pgh_model="reports.FormVersionEvent").order_by(
+        "pgh_id"
+    )
+    steps = [(e.pgh_label, int(e.pgh_obj_id), e.pgh_context["acting_user"]) for e in events]
+    assert steps == [
+        ("generate", first.pk, chief.pk),
+        ("finalise", first.pk, chief.pk),
+        ("generate", correction.pk, chief.pk),
+        ("supersede", first.pk, chief.pk),
+        ("finalise", correction.pk, chief.pk),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_generation_by_the_monthly_job_is_in_the_history_without_a_user():
+    version = form_generate(form="2-ozh", period=OCT, source="celery").version
+
+    event = pghistory.models.Events.objects.get(
+        pgh_model="reports.FormVersionEvent", pgh_obj_id=str(version.pk)
+    )
+    assert event.pgh_label == "generate"
+    assert event.pgh_context["acting_user"] is None
