@@ -35,11 +35,7 @@ class ReadOnly:
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    has_change_permission = has_delete_permission = has_add_permission
 
 
 def _inline(model, fk_name: str | None = None, names: tuple[str, ...] = ()) -> type:

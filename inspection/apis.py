@@ -24,12 +24,9 @@ from core.errors import nest_error_paths
 from . import selectors, services
 from .filters import AccidentFilterSet, InspectionFilterSet
 from .permissions import INSPECTION_ROLES, ensure_may_write_region
-from .serializers import (
-    AccidentInputSerializer,
-    AccidentOutputSerializer,
-    InspectionInputSerializer,
-    InspectionOutputSerializer,
-)
+from .serializers import input_serializer as input_serializer_of
+from .serializers import output_serializer as output_serializer_of
+from .shapes import ACCIDENT, INSPECTION, RecordShape
 
 ErrorSerializer = inline_serializer(
     name="InspectionErrorResponse",
@@ -63,157 +60,110 @@ class _InspectionApiBase:
     parser_classes = [JSONParser]
 
 
-# --- inspections --------------------------------------------------------------------
+def _record_apis(
+    shape: RecordShape, filterset: type, summaries: tuple[str, str, str, str], patch_rule: str
+) -> tuple[type, type]:
+    """The list/create and the read/correct endpoints of one kind of record.
 
+    ``summaries``: of the list, the create, the read and the correction.
+    """
+    name, plural = shape.key, f"{shape.key}s"
+    model = shape.model
+    input_serializer, output_serializer = input_serializer_of(shape), output_serializer_of(shape)
+    list_of = getattr(selectors, f"{name}_list")
+    get_of = getattr(selectors, f"{name}_get")
+    create, update = getattr(services, f"{name}_create"), getattr(services, f"{name}_update")
 
-class InspectionListCreateApi(_InspectionApiBase, generics.ListAPIView):
-    serializer_class = InspectionOutputSerializer
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = InspectionFilterSet
+    def stored(pk: int) -> dict:
+        return output_serializer(getattr(selectors, f"{name}_queryset")().get(pk=pk)).data
 
-    def get_queryset(self):
-        return selectors.inspection_list(user=self.request.user)
+    class ListCreateApi(_InspectionApiBase, generics.ListAPIView):
+        serializer_class = output_serializer
+        filter_backends = [DjangoFilterBackend]
+        filterset_class = filterset
 
-    @extend_schema(
-        operation_id="inspections_list",
-        summary="Inspections of your scope",
-        responses={
-            200: InspectionOutputSerializer(many=True),
-            **BAD_REQUEST,
-            **ERRORS,
-            **PAGE_NOT_FOUND,
-        },
-    )
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
+        def get_queryset(self):
+            return list_of(user=self.request.user)
 
-    @extend_schema(
-        operation_id="inspections_create",
-        summary="Record an inspection",
-        request=InspectionInputSerializer,
-        responses={201: InspectionOutputSerializer, **BAD_REQUEST, **ERRORS},
-    )
-    def post(self, request: Request) -> Response:
-        serializer = InspectionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        inspection = _call_service(
-            services.inspection_create, acting_user=request.user, **serializer.validated_data
+        @extend_schema(
+            operation_id=f"{plural}_list",
+            summary=summaries[0],
+            responses={
+                200: output_serializer(many=True),
+                **BAD_REQUEST,
+                **ERRORS,
+                **PAGE_NOT_FOUND,
+            },
         )
-        stored = selectors.inspection_queryset().get(pk=inspection.pk)
-        return Response(InspectionOutputSerializer(stored).data, status=status.HTTP_201_CREATED)
+        def get(self, request: Request, *args, **kwargs) -> Response:
+            return super().get(request, *args, **kwargs)
 
-
-class InspectionDetailApi(_InspectionApiBase, APIView):
-    @extend_schema(
-        operation_id="inspections_retrieve",
-        summary="One inspection",
-        responses={200: InspectionOutputSerializer, **ERRORS, **NOT_FOUND},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        inspection = selectors.inspection_get(user=request.user, pk=pk)
-        if inspection is None:
-            raise exceptions.NotFound()
-        return Response(InspectionOutputSerializer(inspection).data)
-
-    @extend_schema(
-        operation_id="inspections_partial_update",
-        summary="Correct an inspection",
-        description="Only the fields given change. A child list given replaces the stored "
-        "list: items with an id are edited, items without one are added, stored items not "
-        "listed are deleted.",
-        request=InspectionInputSerializer,
-        responses={200: InspectionOutputSerializer, **BAD_REQUEST, **ERRORS, **NOT_FOUND},
-    )
-    def patch(self, request: Request, pk: int) -> Response:
-        inspection = selectors.inspection_get_for_update(pk=pk)
-        if inspection is None:
-            raise exceptions.NotFound()
-        ensure_may_write_region(request.user, inspection.region_id)
-        serializer = InspectionInputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        _call_service(
-            services.inspection_update,
-            inspection=inspection,
-            acting_user=request.user,
-            **serializer.validated_data,
+        @extend_schema(
+            operation_id=f"{plural}_create",
+            summary=summaries[1],
+            request=input_serializer,
+            responses={201: output_serializer, **BAD_REQUEST, **ERRORS},
         )
-        stored = selectors.inspection_queryset().get(pk=pk)
-        return Response(InspectionOutputSerializer(stored).data)
+        def post(self, request: Request) -> Response:
+            serializer = input_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            record = _call_service(create, acting_user=request.user, **serializer.validated_data)
+            return Response(stored(record.pk), status=status.HTTP_201_CREATED)
 
-
-# --- accidents ----------------------------------------------------------------------
-
-
-class AccidentListCreateApi(_InspectionApiBase, generics.ListAPIView):
-    serializer_class = AccidentOutputSerializer
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = AccidentFilterSet
-
-    def get_queryset(self):
-        return selectors.accident_list(user=self.request.user)
-
-    @extend_schema(
-        operation_id="accidents_list",
-        summary="Accidents of your scope",
-        responses={
-            200: AccidentOutputSerializer(many=True),
-            **BAD_REQUEST,
-            **ERRORS,
-            **PAGE_NOT_FOUND,
-        },
-    )
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        operation_id="accidents_create",
-        summary="Record an accident",
-        request=AccidentInputSerializer,
-        responses={201: AccidentOutputSerializer, **BAD_REQUEST, **ERRORS},
-    )
-    def post(self, request: Request) -> Response:
-        serializer = AccidentInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        accident = _call_service(
-            services.accident_create, acting_user=request.user, **serializer.validated_data
+    class DetailApi(_InspectionApiBase, APIView):
+        @extend_schema(
+            operation_id=f"{plural}_retrieve",
+            summary=summaries[2],
+            responses={200: output_serializer, **ERRORS, **NOT_FOUND},
         )
-        stored = selectors.accident_queryset().get(pk=accident.pk)
-        return Response(AccidentOutputSerializer(stored).data, status=status.HTTP_201_CREATED)
+        def get(self, request: Request, pk: int) -> Response:
+            record = get_of(user=request.user, pk=pk)
+            if record is None:
+                raise exceptions.NotFound()
+            return Response(output_serializer(record).data)
 
-
-class AccidentDetailApi(_InspectionApiBase, APIView):
-    @extend_schema(
-        operation_id="accidents_retrieve",
-        summary="One accident",
-        responses={200: AccidentOutputSerializer, **ERRORS, **NOT_FOUND},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        accident = selectors.accident_get(user=request.user, pk=pk)
-        if accident is None:
-            raise exceptions.NotFound()
-        return Response(AccidentOutputSerializer(accident).data)
-
-    @extend_schema(
-        operation_id="accidents_partial_update",
-        summary="Correct an accident",
-        description="Only the fields given change. victims given replaces the stored list "
-        "(items with an id are edited, items without one are added, the rest deleted); "
-        "investigation given as an object creates or edits it, null deletes it.",
-        request=AccidentInputSerializer,
-        responses={200: AccidentOutputSerializer, **BAD_REQUEST, **ERRORS, **NOT_FOUND},
-    )
-    def patch(self, request: Request, pk: int) -> Response:
-        accident = selectors.accident_get_for_update(pk=pk)
-        if accident is None:
-            raise exceptions.NotFound()
-        ensure_may_write_region(request.user, accident.region_id)
-        serializer = AccidentInputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        _call_service(
-            services.accident_update,
-            accident=accident,
-            acting_user=request.user,
-            **serializer.validated_data,
+        @extend_schema(
+            operation_id=f"{plural}_partial_update",
+            summary=summaries[3],
+            description=f"Only the fields given change. {patch_rule}",
+            request=input_serializer,
+            responses={200: output_serializer, **BAD_REQUEST, **ERRORS, **NOT_FOUND},
         )
-        stored = selectors.accident_queryset().get(pk=pk)
-        return Response(AccidentOutputSerializer(stored).data)
+        def patch(self, request: Request, pk: int) -> Response:
+            # Any region's record: the write is refused with 403 outside one's own.
+            record = model.objects.filter(pk=pk).first()
+            if record is None:
+                raise exceptions.NotFound()
+            ensure_may_write_region(request.user, record.region_id)
+            serializer = input_serializer(data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            _call_service(update, **{name: record}, acting_user=request.user, **data)
+            return Response(stored(pk))
+
+    title = model.__name__
+    ListCreateApi.__name__ = ListCreateApi.__qualname__ = f"{title}ListCreateApi"
+    DetailApi.__name__ = DetailApi.__qualname__ = f"{title}DetailApi"
+    return ListCreateApi, DetailApi
+
+
+InspectionListCreateApi, InspectionDetailApi = _record_apis(
+    INSPECTION,
+    InspectionFilterSet,
+    (
+        "Inspections of your scope",
+        "Record an inspection",
+        "One inspection",
+        "Correct an inspection",
+    ),
+    "A child list given replaces the stored list: items with an id are edited, items "
+    "without one are added, stored items not listed are deleted.",
+)
+AccidentListCreateApi, AccidentDetailApi = _record_apis(
+    ACCIDENT,
+    AccidentFilterSet,
+    ("Accidents of your scope", "Record an accident", "One accident", "Correct an accident"),
+    "victims given replaces the stored list (items with an id are edited, items without one "
+    "are added, the rest deleted); investigation given as an object creates or edits it, null "
+    "deletes it.",
+)

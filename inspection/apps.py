@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InspectionConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "inspection"
     verbose_name = _("Labour inspection")
     demo_seeder = "inspection.demo.seed_inspection_demo"

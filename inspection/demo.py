@@ -329,31 +329,12 @@ def seed_inspection_demo(*, rng: random.Random, today: dt.date, users: dict) -> 
         user = _actor(users, region)
         intensity = rng.uniform(0.6, 1.6)
         for month_start, month_end in _month_windows(today):
+            month = {"month_start": month_start, "month_end": month_end, "today": today}
+            where = {"region": region, "employers": employers, "user": user, **month}
             for _ in range(round(rng.randint(4, 10) * intensity)):
-                inspections.append(
-                    _inspection(
-                        rng,
-                        region=region,
-                        month_start=month_start,
-                        month_end=month_end,
-                        today=today,
-                        employers=employers,
-                        rates=rates,
-                        user=user,
-                    )
-                )
+                inspections.append(_inspection(rng, rates=rates, **where))
             for _ in range(max(1, round(rng.randint(1, 6) * intensity))):
-                accidents.append(
-                    _accident(
-                        rng,
-                        region=region,
-                        month_start=month_start,
-                        month_end=month_end,
-                        today=today,
-                        employers=employers,
-                        user=user,
-                    )
-                )
+                accidents.append(_accident(rng, **where))
     with pghistory.context(source="seed_demo"):
         _write_inspections(inspections)
         _write_accidents(accidents)

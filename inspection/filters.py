@@ -45,30 +45,41 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
         )
 
 
+def _dates(field: str, labels: tuple, help_texts: tuple) -> tuple[django_filters.DateFilter, ...]:
+    """``date_from`` and ``date_to``: the record's date on or after, on or before."""
+    return tuple(
+        django_filters.DateFilter(
+            field_name=field, lookup_expr=lookup, widget=DateInput(), label=label, help_text=text
+        )
+        for lookup, label, text in zip(("gte", "lte"), labels, help_texts, strict=True)
+    )
+
+
+def _digits(method: str, label, help_text: str) -> django_filters.CharFilter:
+    return django_filters.CharFilter(method=method, label=label, help_text=help_text, max_length=12)
+
+
+class _RecordFilterSet(django_filters.FilterSet):
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), label=_("Region"), help_text="Two-digit region code."
+    )
+
+
 class InspectionStatus:
     COMPLETED = "completed"
     IN_PROGRESS = "in_progress"
     CHOICES = ((COMPLETED, _("completed")), (IN_PROGRESS, _("in progress")))
 
 
-class InspectionFilterSet(django_filters.FilterSet):
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), label=_("Region"), help_text="Two-digit region code."
-    )
+class InspectionFilterSet(_RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
-    date_from = django_filters.DateFilter(
-        field_name="started_on",
-        lookup_expr="gte",
-        widget=DateInput(),
-        label=_("Started from"),
-        help_text="Inspections started on or after this date.",
-    )
-    date_to = django_filters.DateFilter(
-        field_name="started_on",
-        lookup_expr="lte",
-        widget=DateInput(),
-        label=_("Started until"),
-        help_text="Inspections started on or before this date.",
+    date_from, date_to = _dates(
+        "started_on",
+        (_("Started from"), _("Started until")),
+        (
+            "Inspections started on or after this date.",
+            "Inspections started on or before this date.",
+        ),
     )
     status = django_filters.ChoiceFilter(
         choices=InspectionStatus.CHOICES,
@@ -76,11 +87,10 @@ class InspectionFilterSet(django_filters.FilterSet):
         label=_("Status"),
         help_text="completed: completed_on is set; in_progress: it is not.",
     )
-    q = django_filters.CharFilter(
-        method="filter_subject",
-        label=_("Subject BIN or IIN"),
-        help_text="Digits the subject's BIN or IIN starts with.",
-        max_length=12,
+    q = _digits(
+        "filter_subject",
+        _("Subject BIN or IIN"),
+        "Digits the subject's BIN or IIN starts with.",
     )
     updated_since = UpdatedSinceFilter()
 
@@ -102,23 +112,14 @@ class InspectionFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(subject_bin__startswith=value) | Q(subject_iin__startswith=value))
 
 
-class AccidentFilterSet(django_filters.FilterSet):
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), label=_("Region"), help_text="Two-digit region code."
-    )
-    date_from = django_filters.DateFilter(
-        field_name="occurred_on",
-        lookup_expr="gte",
-        widget=DateInput(),
-        label=_("Occurred from"),
-        help_text="Accidents that occurred on or after this date.",
-    )
-    date_to = django_filters.DateFilter(
-        field_name="occurred_on",
-        lookup_expr="lte",
-        widget=DateInput(),
-        label=_("Occurred until"),
-        help_text="Accidents that occurred on or before this date.",
+class AccidentFilterSet(_RecordFilterSet):
+    date_from, date_to = _dates(
+        "occurred_on",
+        (_("Occurred from"), _("Occurred until")),
+        (
+            "Accidents that occurred on or after this date.",
+            "Accidents that occurred on or before this date.",
+        ),
     )
     outcome = django_filters.ChoiceFilter(
         choices=VictimOutcome.choices,
@@ -126,11 +127,10 @@ class AccidentFilterSet(django_filters.FilterSet):
         label=_("Victim outcome"),
         help_text="Accidents with at least one victim of this outcome.",
     )
-    q = django_filters.CharFilter(
-        method="filter_identifier",
-        label=_("Employer BIN or victim IIN"),
-        help_text="Digits the employer's BIN or a victim's IIN starts with.",
-        max_length=12,
+    q = _digits(
+        "filter_identifier",
+        _("Employer BIN or victim IIN"),
+        "Digits the employer's BIN or a victim's IIN starts with.",
     )
     updated_since = UpdatedSinceFilter()
 

@@ -18,32 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import NON_FIELD, nest_error_paths
 from core.models import Region
 
+from . import shapes
 from .models import Accident, Inspection
 from .permissions import fixed_region_code
 from .selectors import investigation_of
-from .shapes import (
-    ACCIDENT,
-    AMOUNT,
-    CHOICE,
-    COUNT,
-    DATE,
-    FLAG,
-    IDENTIFIER,
-    INSPECTION,
-    INVESTIGATION,
-    KATO,
-    MAX_INT,
-    REGION,
-    VICTIMS,
-    ChildList,
-    Field,
-    RecordShape,
-)
+from .shapes import ChildList, Field, RecordShape
 from .widgets import DateInput
 
 MAX_ROWS = 1000
-DIGITS = {IDENTIFIER: 12, KATO: 9}
-INVESTIGATION_PREFIX = INVESTIGATION.key
+DIGITS = {shapes.IDENTIFIER: 12, shapes.KATO: 9}
+INVESTIGATION_PREFIX = shapes.INVESTIGATION.key
 
 
 def _form_field(field: Field) -> forms.Field:
@@ -51,17 +35,17 @@ def _form_field(field: Field) -> forms.Field:
     if field.kind in DIGITS:
         n = DIGITS[field.kind]
         widget = forms.TextInput(attrs={"inputmode": "numeric", "pattern": f"[0-9]{{{n}}}"})
-        min_length = n if field.kind == KATO else None
+        min_length = n if field.kind == shapes.KATO else None
         return forms.CharField(max_length=n, min_length=min_length, widget=widget, **common)
-    if field.kind == DATE:
+    if field.kind == shapes.DATE:
         return forms.DateField(widget=DateInput(), **common)
-    if field.kind == AMOUNT:
+    if field.kind == shapes.AMOUNT:
         return forms.DecimalField(max_digits=14, decimal_places=2, **common)
-    if field.kind == COUNT:
-        return forms.IntegerField(min_value=1, max_value=MAX_INT, **common)
-    if field.kind == CHOICE:
+    if field.kind == shapes.COUNT:
+        return forms.IntegerField(min_value=1, max_value=shapes.MAX_INT, **common)
+    if field.kind == shapes.CHOICE:
         return forms.ChoiceField(choices=[("", "---------"), *field.choices], **common)
-    if field.kind == FLAG:
+    if field.kind == shapes.FLAG:
         return forms.BooleanField(
             label=field.label, required=False, initial=field.default, help_text=field.help_text
         )
@@ -91,7 +75,7 @@ class ShapeForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.shape.writable:
-            if field.kind == REGION:
+            if field.kind == shapes.REGION:
                 self.fields[field.name] = _region_field(user, field, required=self.regions_required)
         self.order_fields(self.field_order or self.shape.names)
 
@@ -102,12 +86,14 @@ class ShapeForm(forms.Form):
 
 @cache
 def shape_form(shape: RecordShape) -> type[ShapeForm]:
-    attrs: dict[str, Any] = {f.name: _form_field(f) for f in shape.writable if f.kind != REGION}
+    attrs: dict[str, Any] = {
+        f.name: _form_field(f) for f in shape.writable if f.kind != shapes.REGION
+    }
     attrs["shape"] = shape
     return type(f"{shape.model.__name__}Form", (ShapeForm,), attrs)
 
 
-class AccidentForm(shape_form(ACCIDENT)):
+class AccidentForm(shape_form(shapes.ACCIDENT)):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         code = fixed_region_code(user)
@@ -117,7 +103,7 @@ class AccidentForm(shape_form(ACCIDENT)):
                 self.fields["kato"].initial = region.kato
 
 
-class InvestigationForm(shape_form(INVESTIGATION)):
+class InvestigationForm(shape_form(shapes.INVESTIGATION)):
     """Shown under the accident: its fields count only when ``present`` is ticked."""
 
     regions_required = False
@@ -161,15 +147,8 @@ class RowFormSet(forms.BaseFormSet):
 def child_formset(spec: ChildList, extra: int = 0) -> type[RowFormSet]:
     attrs = {f.name: _form_field(f) for f in spec.fields}
     form = type(f"{spec.model.__name__}Form", (ChildForm,), attrs)
-    return forms.formset_factory(
-        form,
-        formset=RowFormSet,
-        extra=extra,
-        can_delete=True,
-        max_num=MAX_ROWS,
-        validate_max=True,
-        absolute_max=MAX_ROWS,
-    )
+    limits = {"max_num": MAX_ROWS, "absolute_max": MAX_ROWS, "validate_max": True}
+    return forms.formset_factory(form, formset=RowFormSet, extra=extra, can_delete=True, **limits)
 
 
 # --- placing service errors -----------------------------------------------------------
@@ -264,9 +243,11 @@ def _formsets(shape: RecordShape, data, prefix: str, initial: dict) -> dict[str,
 
 class InspectionPageForms(_PageForms):
     def __init__(self, data=None, *, user, inspection: Inspection | None = None) -> None:
-        initial = _initial(inspection, INSPECTION) if inspection else {}
-        self.form = shape_form(INSPECTION)(data, user=user, initial=initial)
-        self.formsets = _formsets(INSPECTION, data, "", _children(inspection, INSPECTION))
+        initial = _initial(inspection, shapes.INSPECTION) if inspection else {}
+        self.form = shape_form(shapes.INSPECTION)(data, user=user, initial=initial)
+        self.formsets = _formsets(
+            shapes.INSPECTION, data, "", _children(inspection, shapes.INSPECTION)
+        )
 
     def service_data(self) -> dict[str, Any]:
         data = self.form.service_data()
@@ -275,32 +256,37 @@ class InspectionPageForms(_PageForms):
 
     @property
     def sections(self) -> list[tuple[str, Any, RowFormSet]]:
-        return [(spec.key, spec.title, self.formsets[spec.key]) for spec in INSPECTION.children]
+        return [
+            (spec.key, spec.title, self.formsets[spec.key]) for spec in shapes.INSPECTION.children
+        ]
 
 
 class AccidentPageForms(_PageForms):
     def __init__(self, data=None, *, user, accident: Accident | None = None) -> None:
-        initial = _initial(accident, ACCIDENT) if accident else {}
-        victims = _children(accident, ACCIDENT).get(VICTIMS.key)
+        initial = _initial(accident, shapes.ACCIDENT) if accident else {}
+        victims = _children(accident, shapes.ACCIDENT).get(shapes.VICTIMS.key)
         investigation = investigation_of(accident) if accident else None
         inv_initial = {}
         if investigation is not None:
-            inv_initial = {"present": True, **_initial(investigation, INVESTIGATION)}
+            inv_initial = {"present": True, **_initial(investigation, shapes.INVESTIGATION)}
         self.form = AccidentForm(data, user=user, initial=initial)
-        formset = child_formset(VICTIMS, extra=0 if victims else 1)
-        self.victims = formset(data, prefix=VICTIMS.key, initial=victims)
-        self.formsets = {VICTIMS.key: self.victims}
+        formset = child_formset(shapes.VICTIMS, extra=0 if victims else 1)
+        self.victims = formset(data, prefix=shapes.VICTIMS.key, initial=victims)
+        self.formsets = {shapes.VICTIMS.key: self.victims}
         self.investigation = InvestigationForm(
             data, user=user, prefix=INVESTIGATION_PREFIX, initial=inv_initial
         )
         self.investigation_formsets = _formsets(
-            INVESTIGATION, data, f"{INVESTIGATION_PREFIX}_", _children(investigation, INVESTIGATION)
+            shapes.INVESTIGATION,
+            data,
+            f"{INVESTIGATION_PREFIX}_",
+            _children(investigation, shapes.INVESTIGATION),
         )
         self.parts = {INVESTIGATION_PREFIX: (self.investigation, self.investigation_formsets)}
 
     def service_data(self) -> dict[str, Any]:
         data = self.form.service_data()
-        data[VICTIMS.key] = self.victims.rows()
+        data[shapes.VICTIMS.key] = self.victims.rows()
         data[INVESTIGATION_PREFIX] = None
         if self.investigation.cleaned_data.get("present"):
             data[INVESTIGATION_PREFIX] = {
@@ -317,5 +303,5 @@ class AccidentPageForms(_PageForms):
                 spec.title,
                 self.investigation_formsets[spec.key],
             )
-            for spec in INVESTIGATION.children
+            for spec in shapes.INVESTIGATION.children
         ]

@@ -52,11 +52,6 @@ def inspection_get(*, user, pk: int) -> Inspection | None:
     return inspection_list(user=user).filter(pk=pk).first()
 
 
-def inspection_get_for_update(*, pk: int) -> Inspection | None:
-    """An inspection by id whatever its region: the update service decides on access."""
-    return Inspection.objects.filter(pk=pk).first()
-
-
 def accident_queryset() -> QuerySet[Accident]:
     return Accident.objects.select_related(
         "region", "investigation", "investigation__region"
@@ -77,10 +72,6 @@ def accident_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet
 
 def accident_get(*, user, pk: int) -> Accident | None:
     return accident_list(user=user).filter(pk=pk).first()
-
-
-def accident_get_for_update(*, pk: int) -> Accident | None:
-    return Accident.objects.filter(pk=pk).first()
 
 
 def investigation_of(accident: Accident) -> Investigation | None:

@@ -9,27 +9,13 @@ from functools import cache
 
 from rest_framework import serializers
 
-from .shapes import (
-    ACCIDENT,
-    AMOUNT,
-    CHOICE,
-    COUNT,
-    DATE,
-    FLAG,
-    IDENTIFIER,
-    INSPECTION,
-    KATO,
-    MAX_INT,
-    REGION,
-    ChildList,
-    Field,
-    RecordShape,
-)
+from . import shapes
+from .shapes import ChildList, Field, RecordShape
 
 MAX_ID = 2**63 - 1
 MAX_ITEMS = 1000
 
-DIGITS = {IDENTIFIER: 12, KATO: 9, REGION: 2}
+DIGITS = {shapes.IDENTIFIER: 12, shapes.KATO: 9, shapes.REGION: 2}
 
 
 def _name(key: str) -> str:
@@ -43,15 +29,15 @@ def _input_field(field: Field) -> serializers.Field:
     if field.kind in DIGITS:
         n = DIGITS[field.kind]
         return serializers.RegexField(rf"^[0-9]{{{n}}}$", max_length=n, **optional, **docs)
-    if field.kind == DATE:
+    if field.kind == shapes.DATE:
         return serializers.DateField(**optional, **docs)
-    if field.kind == AMOUNT:
+    if field.kind == shapes.AMOUNT:
         return serializers.DecimalField(max_digits=14, decimal_places=2, **docs)
-    if field.kind == COUNT:
-        return serializers.IntegerField(min_value=1, max_value=MAX_INT, **optional, **docs)
-    if field.kind == CHOICE:
+    if field.kind == shapes.COUNT:
+        return serializers.IntegerField(min_value=1, max_value=shapes.MAX_INT, **optional, **docs)
+    if field.kind == shapes.CHOICE:
         return serializers.ChoiceField(choices=field.choices, **docs)
-    if field.kind == FLAG:
+    if field.kind == shapes.FLAG:
         return serializers.BooleanField(**docs)
     if field.required:
         return serializers.CharField(max_length=field.max_length, **docs)
@@ -109,7 +95,7 @@ def child_output_serializer(spec: ChildList) -> type[serializers.ModelSerializer
             max_digits=14, decimal_places=2, help_text="Tenge, a decimal string."
         )
         for f in spec.fields
-        if f.kind == AMOUNT
+        if f.kind == shapes.AMOUNT
     }
     name = f"{_name(spec.key)}OutputSerializer"
     return _model_serializer(name, spec.model, ("id", *spec.names), attrs)
@@ -122,7 +108,7 @@ AUDIT_FIELDS = ("created_at", "updated_at")
 def output_serializer(shape: RecordShape) -> type[serializers.ModelSerializer]:
     attrs: dict[str, serializers.Field] = {}
     for field in shape.fields:
-        if field.kind == REGION:
+        if field.kind == shapes.REGION:
             help_text = field.api_help if field.read_only else "Two-digit region code."
             attrs[field.name] = serializers.CharField(source="region_id", help_text=help_text)
     for spec in shape.children:
@@ -142,7 +128,7 @@ def output_serializer(shape: RecordShape) -> type[serializers.ModelSerializer]:
     return _model_serializer(name, shape.model, names, attrs)
 
 
-InspectionInputSerializer = input_serializer(INSPECTION)
-AccidentInputSerializer = input_serializer(ACCIDENT)
-InspectionOutputSerializer = output_serializer(INSPECTION)
-AccidentOutputSerializer = output_serializer(ACCIDENT)
+InspectionInputSerializer = input_serializer(shapes.INSPECTION)
+AccidentInputSerializer = input_serializer(shapes.ACCIDENT)
+InspectionOutputSerializer = output_serializer(shapes.INSPECTION)
+AccidentOutputSerializer = output_serializer(shapes.ACCIDENT)

@@ -18,22 +18,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    Accident,
-    CriminalCase,
-    Fine,
-    Inspection,
-    InspectionKind,
-    InspectionOrder,
-    Investigation,
-    Referral,
-    Removal,
-    Suspension,
-    SuspensionKind,
-    Victim,
-    VictimOutcome,
-    Violation,
-)
+from . import models as records
 
 # Field kinds: how a value is read from JSON and from a page.
 TEXT = "text"
@@ -128,7 +113,7 @@ class RecordShape:
         )
 
 
-def _check_criminal_case(case: CriminalCase, path: str, errors) -> None:
+def _check_criminal_case(case: records.CriminalCase, path: str, errors) -> None:
     """Persons prosecuted and the date of prosecution go together (1-МЕИЖМ column 17)."""
     persons, prosecuted_on = case.persons_prosecuted, case.prosecuted_on
     here = f"{path}." if path else ""
@@ -149,7 +134,7 @@ def _check_criminal_case(case: CriminalCase, path: str, errors) -> None:
 VIOLATIONS = ChildList(
     key="violations",
     title=_("Violations"),
-    model=Violation,
+    model=records.Violation,
     fields=(
         Field("description", _("Violation"), max_length=MAX_TEXT, rows=1),
         Field("detected_on", _("Detected on"), DATE),
@@ -169,7 +154,7 @@ VIOLATIONS = ChildList(
 ORDERS = ChildList(
     key="orders",
     title=_("Orders"),
-    model=InspectionOrder,
+    model=records.InspectionOrder,
     fields=(
         Field("number", _("Order number"), max_length=64),
         Field("issued_on", _("Issued on"), DATE),
@@ -183,7 +168,7 @@ ORDERS = ChildList(
 FINES = ChildList(
     key="fines",
     title=_("Administrative fines"),
-    model=Fine,
+    model=records.Fine,
     fields=(
         Field("imposed_on", _("Imposed on"), DATE),
         Field(
@@ -200,9 +185,9 @@ FINES = ChildList(
 SUSPENSIONS = ChildList(
     key="suspensions",
     title=_("Suspensions"),
-    model=Suspension,
+    model=records.Suspension,
     fields=(
-        Field("kind", _("What was suspended"), CHOICE, choices=SuspensionKind.choices),
+        Field("kind", _("What was suspended"), CHOICE, choices=records.SuspensionKind.choices),
         Field("suspended_on", _("Suspended on"), DATE),
     ),
     related="suspensions",
@@ -212,7 +197,7 @@ SUSPENSIONS = ChildList(
 REMOVALS = ChildList(
     key="removals",
     title=_("Workers removed from work"),
-    model=Removal,
+    model=records.Removal,
     fields=(
         Field("removed_on", _("Removed on"), DATE),
         Field("workers", _("Workers removed"), COUNT),
@@ -224,7 +209,7 @@ REMOVALS = ChildList(
 REFERRALS = ChildList(
     key="referrals",
     title=_("Materials sent to law enforcement"),
-    model=Referral,
+    model=records.Referral,
     fields=(Field("sent_on", _("Sent to law enforcement on"), DATE),),
     related="referrals",
     parent_fields=("inspection", "investigation"),
@@ -233,7 +218,7 @@ REFERRALS = ChildList(
 CRIMINAL_CASES = ChildList(
     key="criminal_cases",
     title=_("Criminal cases"),
-    model=CriminalCase,
+    model=records.CriminalCase,
     fields=(
         Field("opened_on", _("Case opened on"), DATE),
         Field("persons_prosecuted", _("Persons prosecuted"), COUNT, required=False),
@@ -250,7 +235,7 @@ CRIMINAL_CASES = ChildList(
 VICTIMS = ChildList(
     key="victims",
     title=_("Victims"),
-    model=Victim,
+    model=records.Victim,
     fields=(
         Field("full_name", _("Full name"), max_length=300),
         Field(
@@ -260,7 +245,7 @@ VICTIMS = ChildList(
             required=False,
             api_help="Absent for a foreigner without an IIN.",
         ),
-        Field("outcome", _("Outcome"), CHOICE, choices=VictimOutcome.choices),
+        Field("outcome", _("Outcome"), CHOICE, choices=records.VictimOutcome.choices),
     ),
     related="victims",
     parent_fields=("accident",),
@@ -271,10 +256,10 @@ REGION_HELP = "Two-digit region code; an inspector's own region."
 
 INSPECTION = RecordShape(
     key="inspection",
-    model=Inspection,
+    model=records.Inspection,
     fields=(
         Field("region", _("Region"), REGION, api_help=REGION_HELP),
-        Field("kind", _("Kind"), CHOICE, choices=InspectionKind.choices),
+        Field("kind", _("Kind"), CHOICE, choices=records.InspectionKind.choices),
         Field(
             "subject_bin",
             _("Subject BIN (legal entity)"),
@@ -304,7 +289,7 @@ INSPECTION = RecordShape(
 
 INVESTIGATION = RecordShape(
     key="investigation",
-    model=Investigation,
+    model=records.Investigation,
     fields=(
         Field("region", _("Investigating region"), REGION, api_help=REGION_HELP),
         Field(
@@ -321,7 +306,7 @@ INVESTIGATION = RecordShape(
 
 ACCIDENT = RecordShape(
     key="accident",
-    model=Accident,
+    model=records.Accident,
     fields=(
         Field(
             "kato",

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Monthly statistical forms")
     demo_seeder = "reports.demo.seed_reports_demo"

@@ -69,15 +69,6 @@ def accident_update(
     return _accident_write(accident=accident, acting_user=acting_user, changes=changes)
 
 
-def _anchor(occurred_on: object) -> Anchor:
-    if not is_date(occurred_on):
-        return Anchor()
-    message = _("Cannot be earlier than the accident (%(date)s).") % {
-        "date": occurred_on.isoformat()
-    }
-    return Anchor(occurred_on, message)
-
-
 def _set_place(accident: Accident, kato: object, acting_user, errors: FieldErrors) -> list[str]:
     """The КАТО code and the region it starts with; the fields to leave out of cleaning."""
     accident.kato = kato
@@ -137,7 +128,7 @@ class _InvestigationWrite:
                 "investigation.completed_on",
                 _("An investigation cannot be completed before the accident."),
             )
-        anchor = _anchor(occurred_on)
+        anchor = Anchor.at(occurred_on, _("Cannot be earlier than the accident (%(date)s)."))
         self.lists = [
             checked_list(
                 spec, f"investigation.{spec.key}", record, data.get(spec.key), anchor, errors

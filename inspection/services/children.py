@@ -43,6 +43,11 @@ class Anchor:
     on: object = None
     message: str = ""
 
+    @classmethod
+    def at(cls, on: object, message: str) -> Anchor:
+        """``message`` names the date as ``%(date)s``; no anchor without a date."""
+        return cls(on, message % {"date": on.isoformat()}) if is_date(on) else cls()
+
 
 @dataclass
 class MergedList:
@@ -62,13 +67,7 @@ def _existing(parent: models.Model | None, spec: ChildList) -> list[models.Model
     return list(getattr(parent, spec.related).all())
 
 
-def merge_list(
-    spec: ChildList,
-    prefix: str,
-    parent: models.Model | None,
-    items: Sequence[Mapping[str, Any]] | None,
-    errors: FieldErrors,
-) -> MergedList:
+def _merge_list(spec: ChildList, prefix: str, parent, items, errors: FieldErrors) -> MergedList:
     existing = _existing(parent, spec)
     if items is None:
         return MergedList(spec, prefix, list(enumerate(existing)), [], [])
@@ -120,7 +119,7 @@ def checked_list(
     errors: FieldErrors,
 ) -> MergedList:
     """The list as it will be stored, every item checked; errors go to ``errors``."""
-    merged = merge_list(spec, prefix, parent, items, errors)
+    merged = _merge_list(spec, prefix, parent, items, errors)
     for index, obj in merged.items:
         path = f"{prefix}[{index}]"
         try:

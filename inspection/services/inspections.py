@@ -66,15 +66,6 @@ def _set_subject(inspection: Inspection, changes: dict[str, Any]) -> None:
         inspection.subject_bin = None
 
 
-def _anchor(started_on: object) -> Anchor:
-    if not is_date(started_on):
-        return Anchor()
-    message = _("Cannot be earlier than the start of the inspection (%(date)s).") % {
-        "date": started_on.isoformat()
-    }
-    return Anchor(started_on, message)
-
-
 def _inspection_write(
     *, inspection: Inspection, acting_user: AbstractBaseUser, changes: dict[str, Any]
 ) -> Inspection:
@@ -103,7 +94,9 @@ def _inspection_write(
     if is_date(started_on) and is_date(completed_on) and completed_on < started_on:
         errors.add("completed_on", _("An inspection cannot be completed before it started."))
 
-    anchor = _anchor(started_on)
+    anchor = Anchor.at(
+        started_on, _("Cannot be earlier than the start of the inspection (%(date)s).")
+    )
     lists = [
         checked_list(spec, spec.key, inspection, changes.get(spec.key), anchor, errors)
         for spec in INSPECTION.children
