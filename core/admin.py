@@ -59,64 +59,37 @@ class ReferenceResource(resources.ModelResource):
         use_transactions = True
 
 
-class RegionResource(ReferenceResource):
-    code = digit_code("code", 2)
-    kato = digit_code("kato", 9)
-
-    class Meta(ReferenceResource.Meta):
-        model = Region
-        import_id_fields = ("code",)
-        fields = ("code", "kato", "name_kk", "name_ru", "name_en")
-
-
-class OkedSectionResource(ReferenceResource):
-    class Meta(ReferenceResource.Meta):
-        model = OkedSection
-        import_id_fields = ("code",)
-        fields = ("code", "name_kk", "name_ru", "name_en")
+def reference_resource(model, key: str, fields: tuple[str, ...], **digit_widths: int) -> type:
+    """The import/export of a reference table keyed by ``key``; ``digit_widths`` name its
+    fixed-width digit codes."""
+    meta = type(
+        "Meta",
+        (ReferenceResource.Meta,),
+        {"model": model, "import_id_fields": (key,), "fields": fields},
+    )
+    codes = {name: digit_code(name, width) for name, width in digit_widths.items()}
+    return type(f"{model.__name__}Resource", (ReferenceResource,), {**codes, "Meta": meta})
 
 
-class OkedCodeResource(ReferenceResource):
-    code = digit_code("code", 5)
-
-    class Meta(ReferenceResource.Meta):
-        model = OkedCode
-        import_id_fields = ("code",)
-        fields = ("code", "section", "risk_class", "name_kk", "name_ru", "name_en")
-
-
-class MciRateResource(ReferenceResource):
-    class Meta(ReferenceResource.Meta):
-        model = MciRate
-        import_id_fields = ("year",)
-        fields = ("year", "amount_kzt")
-
-
-class KnpCodeResource(ReferenceResource):
-    code = digit_code("code", 3)
-
-    class Meta(ReferenceResource.Meta):
-        model = KnpCode
-        import_id_fields = ("code",)
-        fields = ("code", "gives_cover", "cover_start", "name_kk", "name_ru", "name_en")
-
-
-class DayOffTransferResource(ReferenceResource):
-    class Meta(ReferenceResource.Meta):
-        model = DayOffTransfer
-        import_id_fields = ("date",)
-        fields = ("date", "kind", "basis")
-
-
-class OrganisationResource(ReferenceResource):
-    bin = digit_code("bin", 12)
-    kato = digit_code("kato", 9)
-    oked = digit_code("oked", 5)
-
-    class Meta(ReferenceResource.Meta):
-        model = Organisation
-        import_id_fields = ("bin",)
-        fields = ("bin", "name", "kind", "region", "kato", "oked", "address", "phone", "email")
+NAMES = ("name_kk", "name_ru", "name_en")
+RegionResource = reference_resource(Region, "code", ("code", "kato", *NAMES), code=2, kato=9)
+OkedSectionResource = reference_resource(OkedSection, "code", ("code", *NAMES))
+OkedCodeResource = reference_resource(
+    OkedCode, "code", ("code", "section", "risk_class", *NAMES), code=5
+)
+MciRateResource = reference_resource(MciRate, "year", ("year", "amount_kzt"))
+KnpCodeResource = reference_resource(
+    KnpCode, "code", ("code", "gives_cover", "cover_start", *NAMES), code=3
+)
+DayOffTransferResource = reference_resource(DayOffTransfer, "date", ("date", "kind", "basis"))
+OrganisationResource = reference_resource(
+    Organisation,
+    "bin",
+    ("bin", "name", "kind", "region", "kato", "oked", "address", "phone", "email"),
+    bin=12,
+    kato=9,
+    oked=5,
+)
 
 
 class ReferenceAdmin(ImportExportModelAdmin):

@@ -37,45 +37,26 @@ def rows(name):
         yield from csv.DictReader(f)
 
 
+def _names(row: dict) -> dict[str, str]:
+    return {key: row[key] for key in ("name_kk", "name_ru", "name_en")}
+
+
 def load_reference_data(apps) -> None:
     Region = apps.get_model("core", "Region")
     for r in rows("regions.csv"):
-        Region.objects.update_or_create(
-            code=r["code"],
-            defaults={
-                "kato": r["kato"],
-                "name_kk": r["name_kk"],
-                "name_ru": r["name_ru"],
-                "name_en": REGION_NAMES_EN.get(r["code"], ""),
-            },
-        )
+        r["name_en"] = REGION_NAMES_EN.get(r["code"], "")
+        Region.objects.update_or_create(code=r["code"], defaults={"kato": r["kato"], **_names(r)})
     OkedSection = apps.get_model("core", "OkedSection")
     for r in rows("oked_sections.csv"):
         OkedSection.objects.update_or_create(code=r.pop("code"), defaults=r)
     OkedCode = apps.get_model("core", "OkedCode")
     for r in rows("oked_codes.csv"):
-        OkedCode.objects.update_or_create(
-            code=r["code"],
-            defaults={
-                "section_id": r["section"],
-                "risk_class": int(r["risk_class"]),
-                "name_kk": r["name_kk"],
-                "name_ru": r["name_ru"],
-                "name_en": r["name_en"],
-            },
-        )
+        defaults = {"section_id": r["section"], "risk_class": int(r["risk_class"]), **_names(r)}
+        OkedCode.objects.update_or_create(code=r["code"], defaults=defaults)
     MciRate = apps.get_model("core", "MciRate")
     for year, amount in MCI.items():
         MciRate.objects.update_or_create(year=year, defaults={"amount_kzt": Decimal(amount)})
     KnpCode = apps.get_model("core", "KnpCode")
     for r in rows("knp_codes.csv"):
-        KnpCode.objects.update_or_create(
-            code=r["code"],
-            defaults={
-                "gives_cover": r["gives_cover"] == "1",
-                "cover_start": r["cover_start"],
-                "name_kk": r["name_kk"],
-                "name_ru": r["name_ru"],
-                "name_en": r["name_en"],
-            },
-        )
+        cover = {"gives_cover": r["gives_cover"] == "1", "cover_start": r["cover_start"]}
+        KnpCode.objects.update_or_create(code=r["code"], defaults={**cover, **_names(r)})

@@ -14,24 +14,15 @@ from core.models import Role
 # Permission codenames ("app_label.codename") per role. Apps add their models'
 # permissions here as they arrive; unknown codenames are skipped until their
 # migration exists.
+INSPECTING = [
+    f"inspection.{action}_{model}"
+    for model in ("inspection", "accident")
+    for action in ("view", "add", "change")
+] + ["reports.view_formversion"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.INSPECTOR: [
-        "inspection.view_inspection",
-        "inspection.add_inspection",
-        "inspection.change_inspection",
-        "inspection.view_accident",
-        "inspection.add_accident",
-        "inspection.change_accident",
-        "reports.view_formversion",
-    ],
+    Role.INSPECTOR: INSPECTING,
     Role.CHIEF_INSPECTOR: [
-        "inspection.view_inspection",
-        "inspection.add_inspection",
-        "inspection.change_inspection",
-        "inspection.view_accident",
-        "inspection.add_accident",
-        "inspection.change_accident",
-        "reports.view_formversion",
+        *INSPECTING,
         "reports.add_formversion",
         "reports.finalise_formversion",
     ],

@@ -154,18 +154,24 @@ def _actor(users: dict, region: Region):
     return users.get(f"inspector.{region.code}") or users.get("chief") or users.get("admin")
 
 
-def _inspection(
-    rng: random.Random,
-    *,
-    region: Region,
-    month_start: dt.date,
-    month_end: dt.date,
-    today: dt.date,
-    employers: Sequence[_Employer],
-    rates: dict[int, Decimal],
-    user,
-) -> _InspectionRows:
-    started_on = _day(rng, month_start, month_end)
+@dataclass(frozen=True)
+class _Month:
+    """Where and when a demo record happens, and who records it."""
+
+    region: Region
+    month_start: dt.date
+    month_end: dt.date
+    today: dt.date
+    employers: Sequence[_Employer]
+    user: object
+
+    def day(self, rng: random.Random) -> dt.date:
+        return _day(rng, self.month_start, self.month_end)
+
+
+def _inspection(rng: random.Random, at: _Month, rates: dict[int, Decimal]) -> _InspectionRows:
+    region, today, employers, user = at.region, at.today, at.employers, at.user
+    started_on = at.day(rng)
     completed_on = _later(rng, started_on, 1, 30, today)
     if rng.random() < 0.12:  # an individual entrepreneur, inspected by IIN
         sex = demo.random_sex(rng)
@@ -242,18 +248,10 @@ def _criminal_case(rng: random.Random, opened_on: dt.date, today: dt.date) -> Cr
     )
 
 
-def _accident(
-    rng: random.Random,
-    *,
-    region: Region,
-    month_start: dt.date,
-    month_end: dt.date,
-    today: dt.date,
-    employers: Sequence[_Employer],
-    user,
-) -> _AccidentRows:
-    employer = rng.choice(employers)
-    occurred_on = _day(rng, month_start, month_end)
+def _accident(rng: random.Random, at: _Month) -> _AccidentRows:
+    region, today, user = at.region, at.today, at.user
+    employer = rng.choice(at.employers)
+    occurred_on = at.day(rng)
     kato = employer.kato if employer.kato.startswith(region.code) else region.kato
     accident = Accident(
         kato=kato,
@@ -329,12 +327,11 @@ def seed_inspection_demo(*, rng: random.Random, today: dt.date, users: dict) -> 
         user = _actor(users, region)
         intensity = rng.uniform(0.6, 1.6)
         for month_start, month_end in _month_windows(today):
-            month = {"month_start": month_start, "month_end": month_end, "today": today}
-            where = {"region": region, "employers": employers, "user": user, **month}
+            at = _Month(region, month_start, month_end, today, employers, user)
             for _ in range(round(rng.randint(4, 10) * intensity)):
-                inspections.append(_inspection(rng, rates=rates, **where))
+                inspections.append(_inspection(rng, at, rates))
             for _ in range(max(1, round(rng.randint(1, 6) * intensity))):
-                accidents.append(_accident(rng, **where))
+                accidents.append(_accident(rng, at))
     with pghistory.context(source="seed_demo"):
         _write_inspections(inspections)
         _write_accidents(accidents)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -55,8 +56,18 @@ def _dates(field: str, labels: tuple, help_texts: tuple) -> tuple[django_filters
     )
 
 
-def _digits(method: str, label, help_text: str) -> django_filters.CharFilter:
+def _digits(label, help_text: str, condition: Callable[[str], Q]) -> django_filters.CharFilter:
+    """Records whose identifiers start with the digits given (``condition(digits)``)."""
+
+    def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.filter(condition(value)) if value else queryset
+
     return django_filters.CharFilter(method=method, label=label, help_text=help_text, max_length=12)
+
+
+def _victim(**lookup) -> Exists:
+    return Exists(Victim.objects.filter(accident=OuterRef("pk"), **lookup))
 
 
 class _RecordFilterSet(django_filters.FilterSet):
@@ -88,9 +99,9 @@ class InspectionFilterSet(_RecordFilterSet):
         help_text="completed: completed_on is set; in_progress: it is not.",
     )
     q = _digits(
-        "filter_subject",
         _("Subject BIN or IIN"),
         "Digits the subject's BIN or IIN starts with.",
+        lambda v: Q(subject_bin__startswith=v) | Q(subject_iin__startswith=v),
     )
     updated_since = UpdatedSinceFilter()
 
@@ -104,12 +115,6 @@ class InspectionFilterSet(_RecordFilterSet):
         if value == InspectionStatus.IN_PROGRESS:
             return queryset.filter(completed_on__isnull=True)
         return queryset
-
-    def filter_subject(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(subject_bin__startswith=value) | Q(subject_iin__startswith=value))
 
 
 class AccidentFilterSet(_RecordFilterSet):
@@ -128,9 +133,9 @@ class AccidentFilterSet(_RecordFilterSet):
         help_text="Accidents with at least one victim of this outcome.",
     )
     q = _digits(
-        "filter_identifier",
         _("Employer BIN or victim IIN"),
         "Digits the employer's BIN or a victim's IIN starts with.",
+        lambda v: Q(employer_bin__startswith=v) | _victim(iin__startswith=v),
     )
     updated_since = UpdatedSinceFilter()
 
@@ -139,17 +144,4 @@ class AccidentFilterSet(_RecordFilterSet):
         fields: list[str] = []
 
     def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if not value:
-            return queryset
-        return queryset.filter(
-            Exists(Victim.objects.filter(accident=OuterRef("pk"), outcome=value))
-        )
-
-    def filter_identifier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(employer_bin__startswith=value)
-            | Exists(Victim.objects.filter(accident=OuterRef("pk"), iin__startswith=value))
-        )
+        return queryset.filter(_victim(outcome=value)) if value else queryset

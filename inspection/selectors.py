@@ -14,37 +14,36 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from .filters import AccidentFilterSet, InspectionFilterSet
-from .models import Accident, CriminalCase, Inspection, Investigation, Referral
+from .models import Accident, Inspection, Investigation
 from .permissions import fixed_region_code, may_use_inspection
+from .shapes import ACCIDENT, INSPECTION, INVESTIGATION, RecordShape
 
 
-def _scoped(queryset: QuerySet, user) -> QuerySet:
+def _visible(queryset: QuerySet, user, filterset, filters: Mapping[str, Any] | None) -> QuerySet:
+    """What the user may see of ``queryset``, optionally filtered by ``filterset``."""
     if not may_use_inspection(user):
         return queryset.none()
     region_code = fixed_region_code(user)
     if region_code is not None:
-        return queryset.filter(region_id=region_code)
-    return queryset
+        queryset = queryset.filter(region_id=region_code)
+    return filterset(filters, queryset=queryset).qs if filters else queryset
+
+
+def _children(shape: RecordShape, prefix: str = "") -> list[Prefetch]:
+    """Every child list of the shape, in the order they were entered."""
+    return [
+        Prefetch(prefix + spec.related, queryset=spec.model.objects.order_by("id"))
+        for spec in shape.children
+    ]
 
 
 def inspection_queryset() -> QuerySet[Inspection]:
-    return Inspection.objects.select_related("region").prefetch_related(
-        "violations",
-        "orders",
-        "fines",
-        "suspensions",
-        "removals",
-        Prefetch("referrals", queryset=Referral.objects.order_by("id")),
-        Prefetch("criminalcases", queryset=CriminalCase.objects.order_by("id")),
-    )
+    return Inspection.objects.select_related("region").prefetch_related(*_children(INSPECTION))
 
 
 def inspection_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Inspection]:
     """Inspections the user may see, optionally filtered (see ``InspectionFilterSet``)."""
-    queryset = _scoped(inspection_queryset(), user)
-    if filters:
-        queryset = InspectionFilterSet(filters, queryset=queryset).qs
-    return queryset
+    return _visible(inspection_queryset(), user, InspectionFilterSet, filters)
 
 
 def inspection_get(*, user, pk: int) -> Inspection | None:
@@ -55,19 +54,12 @@ def inspection_get(*, user, pk: int) -> Inspection | None:
 def accident_queryset() -> QuerySet[Accident]:
     return Accident.objects.select_related(
         "region", "investigation", "investigation__region"
-    ).prefetch_related(
-        "victims",
-        Prefetch("investigation__referrals", queryset=Referral.objects.order_by("id")),
-        Prefetch("investigation__criminalcases", queryset=CriminalCase.objects.order_by("id")),
-    )
+    ).prefetch_related(*_children(ACCIDENT), *_children(INVESTIGATION, "investigation__"))
 
 
 def accident_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Accident]:
     """Accidents the user may see, optionally filtered (see ``AccidentFilterSet``)."""
-    queryset = _scoped(accident_queryset(), user)
-    if filters:
-        queryset = AccidentFilterSet(filters, queryset=queryset).qs
-    return queryset
+    return _visible(accident_queryset(), user, AccidentFilterSet, filters)
 
 
 def accident_get(*, user, pk: int) -> Accident | None:

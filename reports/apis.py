@@ -136,6 +136,13 @@ class VersionListQuery(serializers.Serializer):
     updated_since = serializers.DateTimeField(required=False)
 
 
+def _query(serializer_class: type[serializers.Serializer], request) -> dict:
+    """The query parameters, checked (400 naming the parameter otherwise)."""
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
 # --- Views ----------------------------------------------------------------------
 
 
@@ -150,11 +157,8 @@ class ReportApi(APIView):
     )
     def get(self, request, form: str, period: str):
         form, month = resolve_form_period(form, period)
-        query = VersionQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        version = version_to_show(
-            form=form, period=month, number=query.validated_data.get("version")
-        )
+        number = _query(VersionQuery, request).get("version")
+        version = version_to_show(form=form, period=month, number=number)
         if version is None:
             raise NotFound(_("No version of this form has been generated for the month."))
         data = report_payload(request, version, scope_region_kato(request.user))
@@ -172,10 +176,8 @@ class VersionListApi(APIView):
     )
     def get(self, request, form: str, period: str):
         form, month = resolve_form_period(form, period)
-        query = VersionListQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
         versions = versions_of(form=form, period=month)
-        if since := query.validated_data.get("updated_since"):
+        if since := _query(VersionListQuery, request).get("updated_since"):
             versions = versions.filter(updated_at__gte=since)
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(versions, request, view=self)

@@ -59,29 +59,18 @@ class Source:
 INSPECTIONS_SOURCE = Source(
     "inspections", records.Inspection, ("region",), ("kind", "completed_on"), inspection_path="pk"
 )
-VIOLATIONS_SOURCE = Source(
-    "violations",
-    records.Violation,
-    ("inspection__region",),
-    ("detected_on", "eliminated_on"),
-    inspection_path="inspection_id",
-)
-ORDERS_SOURCE = Source(
-    "orders", records.InspectionOrder, ("inspection__region",), ("issued_on",), "inspection_id"
-)
-FINES_SOURCE = Source(
-    "fines", records.Fine, ("inspection__region",), ("imposed_on", "amount_kzt"), "inspection_id"
-)
-SUSPENSIONS_SOURCE = Source(
-    "suspensions",
-    records.Suspension,
-    ("inspection__region",),
-    ("kind", "suspended_on"),
-    "inspection_id",
-)
-REMOVALS_SOURCE = Source(
-    "removals", records.Removal, ("inspection__region",), ("removed_on", "workers"), "inspection_id"
-)
+
+
+def _of_inspection(key: str, model: type[models.Model], *fields: str) -> Source:
+    """A record an inspection produced: its region and its link are the inspection's."""
+    return Source(key, model, ("inspection__region",), fields, inspection_path="inspection_id")
+
+
+VIOLATIONS_SOURCE = _of_inspection("violations", records.Violation, "detected_on", "eliminated_on")
+ORDERS_SOURCE = _of_inspection("orders", records.InspectionOrder, "issued_on")
+FINES_SOURCE = _of_inspection("fines", records.Fine, "imposed_on", "amount_kzt")
+SUSPENSIONS_SOURCE = _of_inspection("suspensions", records.Suspension, "kind", "suspended_on")
+REMOVALS_SOURCE = _of_inspection("removals", records.Removal, "removed_on", "workers")
 INVESTIGATIONS_SOURCE = Source(
     "investigations",
     records.Investigation,

@@ -49,7 +49,7 @@ class VersionSource(models.TextChoices):
     PAGE = "page", _("web page")
 
 
-def _optional(kind, to, verbose_name, related_name: str = "+"):
+def _optional(kind, to, verbose_name, related_name: str = "+", **extra):
     """An optional link that keeps what it points to (a user, another version)."""
     return kind(
         to,
@@ -58,6 +58,7 @@ def _optional(kind, to, verbose_name, related_name: str = "+"):
         blank=True,
         on_delete=models.PROTECT,
         related_name=related_name,
+        **extra,
     )
 
 
@@ -188,12 +189,11 @@ class ReportHeader(models.Model):
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    organisation = models.ForeignKey(
+    organisation = _optional(
+        models.ForeignKey,
         Organisation,
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("organisation"),
+        None,
         limit_choices_to={"kind": Organisation.Kind.REGULATOR},
     )
     executor = models.CharField(

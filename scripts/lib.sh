@@ -218,3 +218,13 @@ stop_local_servers() {
     rm -f "$LOCAL/run/redis.pid"
   fi
 }
+
+# Everything a run of the product needs: the Python environment, PostgreSQL and
+# Redis (remembered for manage.py), and the translation tools.
+ensure_servers() {
+  ensure_venv
+  ensure_postgres
+  ensure_redis
+  remember_servers
+  ensure_gettext
+}

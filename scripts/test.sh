@@ -2,11 +2,7 @@
 # Runs the whole test suite against a real PostgreSQL and a real Redis.
 # Extra arguments go to pytest (e.g. scripts/test.sh tests/core -x).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_venv
-ensure_postgres
-ensure_redis
-remember_servers
-ensure_gettext
+ensure_servers
 ensure_chromium
 cd "$ROOT"
 export DJANGO_SETTINGS_MODULE=config.settings.test

@@ -2,11 +2,7 @@
 # Brings up the whole system with demo data: PostgreSQL, Redis, the web
 # server (gunicorn), a Celery worker and Celery beat. Stop with scripts/down.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_venv
-ensure_postgres
-ensure_redis
-remember_servers
-ensure_gettext
+ensure_servers
 cd "$ROOT"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
 PORT="${PORT:-8000}"
