@@ -103,3 +103,15 @@ def service_kwargs(body: dict) -> dict:
         return value
 
     return {k: convert(k, v) for k, v in body.items()}
+
+
+def stored(record) -> dict:
+    """A record and its child lists as the API shows them, read afresh: compare two reads
+    to prove a refused write changed nothing."""
+    from inspection import selectors
+    from inspection.serializers import output_serializer
+    from inspection.shapes import ACCIDENT, INSPECTION
+
+    shape = INSPECTION if record._meta.model_name == "inspection" else ACCIDENT
+    queryset = getattr(selectors, f"{shape.key}_queryset")()
+    return output_serializer(shape)(queryset.get(pk=record.pk)).data

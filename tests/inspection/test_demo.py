@@ -8,6 +8,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Min
 
@@ -136,16 +137,44 @@ def test_records_are_written_by_the_regions_inspector(seeded):
     assert {a.created_by for a in Accident.objects.filter(region_id="10")[:20]} == {seeded["chief"]}
 
 
+def _every(queryset, count: int) -> list:
+    """About ``count`` records spread evenly over the queryset in id order."""
+    records = list(queryset.order_by("id"))
+    return records[:: max(1, len(records) // count)]
+
+
+def _rule_breaches(update, records) -> list[tuple[int, dict]]:
+    breaches = []
+    for record in records:
+        try:
+            update(record)
+        except ValidationError as exc:
+            breaches.append((record.pk, exc.message_dict))
+    return breaches
+
+
 def test_demo_records_pass_the_services_rules(seeded):
     """Re-validate stored records through the services: an update with no changes checks
     every field and child of the record (INTERFACES.md § Inspection)."""
     chief = seeded["chief"]
-    for inspection in Inspection.objects.order_by("?")[:150]:
-        services.inspection_update(inspection=inspection, acting_user=chief)
-    for accident in Accident.objects.filter(investigation__isnull=False).order_by("?")[:80]:
-        services.accident_update(accident=accident, acting_user=chief)
-    for case in CriminalCase.objects.filter(investigation__isnull=False):
-        services.accident_update(accident=case.investigation.accident, acting_user=chief)
+    # given inspections and investigated accidents spread over every region and month
+    inspections = _every(Inspection.objects.all(), 150)
+    accidents = _every(Accident.objects.filter(investigation__isnull=False), 80)
+    prosecuted = Accident.objects.filter(investigation__criminalcases__isnull=False).distinct()
+    before = fingerprint()
+
+    # when each is re-validated through its update service with no changes
+    breaches = _rule_breaches(
+        lambda i: services.inspection_update(inspection=i, acting_user=chief), inspections
+    ) + _rule_breaches(
+        lambda a: services.accident_update(accident=a, acting_user=chief),
+        [*accidents, *prosecuted.order_by("id")],
+    )
+
+    # then none breaks a rule, and nothing the demo wrote changed
+    assert len(inspections) >= 100 and len(accidents) >= 50 and prosecuted.exists()
+    assert breaches == []
+    assert fingerprint() == before
 
 
 def test_the_same_seed_gives_the_same_data(demo_users):

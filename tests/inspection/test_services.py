@@ -28,6 +28,7 @@ from .conftest import (
     accident_body,
     inspection_body,
     service_kwargs,
+    stored,
 )
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,7 @@ def test_roles_outside_inspection_may_not_record(make_user, insurer_org):
     insurer = make_user("insurer", organisation=insurer_org)
     with pytest.raises(PermissionDenied):
         create_inspection(insurer)
+    assert not Inspection.objects.exists()
 
 
 def test_unknown_region_is_a_field_error(chief):
@@ -299,18 +301,26 @@ def test_update_moving_start_after_stored_children_is_rejected(inspector):
 
 def test_update_of_another_regions_inspection_is_denied(inspector, other_inspector):
     """INTERFACES.md § Who uses what: inspectors edit their own region only."""
+    # given an inspection of region 75
     inspection = create_inspection(inspector)
+    before = stored(inspection)
+    # when an inspector of region 71 corrects it, then it is refused and nothing changed
     with pytest.raises(PermissionDenied):
         services.inspection_update(
             inspection=inspection, acting_user=other_inspector, subject_name="x"
         )
+    assert stored(inspection) == before
 
 
 def test_update_cannot_move_an_inspection_to_another_region(inspector):
     """INTERFACES.md § Inspection: region must be the inspector's own."""
+    # given an inspection of the inspector's region
     inspection = create_inspection(inspector)
+    before = stored(inspection)
+    # when the inspector moves it to region 71, then it is refused and nothing changed
     with pytest.raises(PermissionDenied):
         services.inspection_update(inspection=inspection, acting_user=inspector, region="71")
+    assert stored(inspection) == before
 
 
 def test_update_setting_iin_clears_bin(inspector):
@@ -487,9 +497,13 @@ def test_accident_update_cannot_remove_every_victim(inspector):
 
 def test_accident_update_of_another_region_is_denied(inspector, other_inspector):
     """INTERFACES.md § Who uses what: inspectors edit their own region only."""
+    # given an accident of region 75
     accident = create_accident(inspector)
+    before = stored(accident)
+    # when an inspector of region 71 corrects it, then it is refused and nothing changed
     with pytest.raises(PermissionDenied):
         services.accident_update(accident=accident, acting_user=other_inspector, description="x")
+    assert stored(accident) == before
 
 
 def test_failed_accident_create_writes_nothing(inspector):

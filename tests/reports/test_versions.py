@@ -94,6 +94,8 @@ def test_only_a_chief_inspector_finalises(make_user, chief):
     for user in (make_user("ops"), make_user("inspector", region="75"), None):
         with pytest.raises(PermissionDenied):
             form_finalise(version=version, acting_user=user)
+    version.refresh_from_db()
+    assert version.status == "draft" and version.finalised_by is None
 
     final = form_finalise(version=version, acting_user=chief)
 
