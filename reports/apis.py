@@ -36,11 +36,11 @@ from core.api.pagination import DefaultPagination
 from core.models import Region
 from core.roles import user_region_code
 
-from .definitions import FORMS
+from .definitions import FORMS, UnknownForm, form_and_period
 from .exports import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, PrintedForm, render_pdf, render_xlsx
 from .models import FormVersion, VersionSource
 from .payloads import report_payload, version_summary
-from .periods import PeriodError, parse_period
+from .periods import PeriodError
 from .selectors import version_to_show, versions_of
 from .serializers import ReportOutput, VersionSummaryOutput
 from .services import FormVersionConflict, form_finalise, form_generate
@@ -56,10 +56,10 @@ class CanViewForms(BasePermission):
 
 
 def resolve_form_period(form: str, period: str) -> tuple[str, date]:
-    if form not in FORMS:
-        raise NotFound(_("Unknown form. Use 1-meizhm or 2-ozh."))
     try:
-        return form, parse_period(period)
+        return form_and_period(form, period)
+    except UnknownForm as exc:
+        raise NotFound(_("Unknown form. Use 1-meizhm or 2-ozh.")) from exc
     except PeriodError as exc:
         raise ValidationError({"period": [str(exc)]}) from exc
 

@@ -23,7 +23,7 @@ from django.db.models import Count, Q
 from inspection import models as records
 
 from .models import FormCode
-from .periods import month_bounds
+from .periods import month_bounds, parse_period
 
 # Bump when a counting rule changes: it is part of every inputs fingerprint,
 # so a regeneration after a rule change never looks "unchanged".
@@ -440,3 +440,15 @@ OZH = FormDefinition(
 )
 
 FORMS: dict[str, FormDefinition] = {MEIZHM.code: MEIZHM, OZH.code: OZH}
+
+
+class UnknownForm(LookupError):
+    """A form code that is not one of ``FORMS``."""
+
+
+def form_and_period(form: str, period: str) -> tuple[str, date]:
+    """A form code and a 'YYYY-MM' month as given in a URL: the code and the month's first
+    day; ``UnknownForm`` or ``PeriodError`` otherwise."""
+    if form not in FORMS:
+        raise UnknownForm(form)
+    return form, parse_period(period)

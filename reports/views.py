@@ -26,7 +26,7 @@ from core.models import Region, Role
 from core.roles import has_role, user_region_code
 
 from .checks import check_expressions, check_titles
-from .definitions import FORMS, TOTAL
+from .definitions import FORMS, TOTAL, UnknownForm, form_and_period
 from .models import FormVersion, VersionSource
 from .periods import PeriodError, due_on, month_bounds, parse_period, shift_month
 from .selectors import (
@@ -50,10 +50,10 @@ def _require_view(request: HttpRequest) -> None:
 
 
 def _form_and_period(form: str, period: str) -> tuple[str, date]:
-    if form not in FORMS:
-        raise Http404(_("Unknown form."))
     try:
-        return form, parse_period(period)
+        return form_and_period(form, period)
+    except UnknownForm as exc:
+        raise Http404(_("Unknown form.")) from exc
     except PeriodError as exc:
         raise Http404(str(exc)) from exc
 
