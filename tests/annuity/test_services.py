@@ -19,12 +19,29 @@ SIGNATORY = {"name": "A. Chair", "basis": "chairman"}
 pytestmark = pytest.mark.django_db
 
 
-def _annuity(claim, *, monthly="50000", starts=D(2026, 4, 1), ends=D(2026, 9, 30),
-             documents_on=D(2026, 4, 6), signed_on=D(2026, 4, 10), **kw):
+STARTS, ENDS, DOCS_ON, SIGNED_ON = D(2026, 4, 1), D(2026, 9, 30), D(2026, 4, 6), D(2026, 4, 10)
+
+
+def _annuity(
+    claim,
+    *,
+    monthly="50000",
+    starts=STARTS,
+    ends=ENDS,
+    documents_on=DOCS_ON,
+    signed_on=SIGNED_ON,
+    **kw,
+):
     return services.annuity_create(
-        insurer=claim.event.contract.insurer, claim=claim.id, documents_on=documents_on,
-        signed_on=signed_on, signatory=SIGNATORY, monthly_amount_kzt=Decimal(monthly),
-        starts_on=starts, ends_on=ends, **kw,
+        insurer=claim.event.contract.insurer,
+        claim=claim.id,
+        documents_on=documents_on,
+        signed_on=signed_on,
+        signatory=SIGNATORY,
+        monthly_amount_kzt=Decimal(monthly),
+        starts_on=starts,
+        ends_on=ends,
+        **kw,
     )
 
 
@@ -72,9 +89,14 @@ def test_cl25_15_annuity_beyond_the_remaining_sum_is_refused(claim):
 def test_cl51_signatory_other_than_chairman_or_attorney_is_refused(claim):
     with pytest.raises(ValidationError) as exc:
         services.annuity_create(
-            insurer=claim.event.contract.insurer, claim=claim.id, documents_on=D(2026, 4, 6),
-            signed_on=D(2026, 4, 10), signatory={"name": "X", "basis": "clerk"},
-            monthly_amount_kzt=Decimal("1000"), starts_on=D(2026, 4, 1), ends_on=D(2026, 5, 1),
+            insurer=claim.event.contract.insurer,
+            claim=claim.id,
+            documents_on=D(2026, 4, 6),
+            signed_on=D(2026, 4, 10),
+            signatory={"name": "X", "basis": "clerk"},
+            monthly_amount_kzt=Decimal("1000"),
+            starts_on=D(2026, 4, 1),
+            ends_on=D(2026, 5, 1),
         )
     assert "cl. 51" in exc.value.message_dict["signatory"][0]
 
@@ -87,19 +109,25 @@ def test_cl55_other_insurer_needs_the_policyholders_premium(claim):
 
 def test_cl18_annuity_payment_reduces_the_remaining_sum(claim):
     annuity = _annuity(claim)
-    services.annuity_payment_record(annuity=annuity, month=D(2026, 4, 1),
-                                    paid_on=D(2026, 4, 20), amount_kzt=Decimal("50000"))
+    services.annuity_payment_record(
+        annuity=annuity, month=D(2026, 4, 1), paid_on=D(2026, 4, 20), amount_kzt=Decimal("50000")
+    )
     contract = VoluntaryContract.objects.get(pk=claim.event.contract_id)
     assert contract.remaining_sum_kzt == Decimal("950000")
     with pytest.raises(ValidationError):
-        services.annuity_payment_record(annuity=annuity, month=D(2026, 4, 1),
-                                        paid_on=D(2026, 4, 21), amount_kzt=Decimal("50000"))
+        services.annuity_payment_record(
+            annuity=annuity,
+            month=D(2026, 4, 1),
+            paid_on=D(2026, 4, 21),
+            amount_kzt=Decimal("50000"),
+        )
 
 
 def test_cl53_recertification_extends_the_term_and_the_schedule(claim):
     annuity = _annuity(claim)
-    services.annuity_recertify(annuity=annuity, certified_on=D(2026, 9, 20), degree_percent=15,
-                               new_ends_on=D(2026, 12, 31))
+    services.annuity_recertify(
+        annuity=annuity, certified_on=D(2026, 9, 20), degree_percent=15, new_ends_on=D(2026, 12, 31)
+    )
     annuity.refresh_from_db()
     assert annuity.ends_on == D(2026, 12, 31)
     assert annuity.payments.count() == 9
@@ -117,8 +145,9 @@ def test_cl56_termination_on_death_cancels_future_payments(claim):
 
 def test_cl54_monthly_run_marks_due_flags_missed_closes_and_is_idempotent(claim):
     annuity = _annuity(claim)
-    services.annuity_payment_record(annuity=annuity, month=D(2026, 4, 1),
-                                    paid_on=D(2026, 4, 20), amount_kzt=Decimal("50000"))
+    services.annuity_payment_record(
+        annuity=annuity, month=D(2026, 4, 1), paid_on=D(2026, 4, 20), amount_kzt=Decimal("50000")
+    )
     first = monthly_run(on=D(2026, 6, 2))
     again = monthly_run(on=D(2026, 6, 2))
     statuses = dict(annuity.payments.values_list("month", "status"))

@@ -19,9 +19,14 @@ D = dt.date
 def test_cl54_monthly_run_through_a_real_worker_is_idempotent(celery_worker_process, story):
     claim = story.claim(story.event(story.contract(sum_insured=Decimal("1000000"))))
     annuity = services.annuity_create(
-        insurer=claim.event.contract.insurer, claim=claim.id, documents_on=D(2026, 4, 6),
-        signed_on=D(2026, 4, 10), signatory={"name": "A. Chair", "basis": "chairman"},
-        monthly_amount_kzt=Decimal("50000"), starts_on=D(2026, 4, 1), ends_on=D(2026, 9, 30),
+        insurer=claim.event.contract.insurer,
+        claim=claim.id,
+        documents_on=D(2026, 4, 6),
+        signed_on=D(2026, 4, 10),
+        signatory={"name": "A. Chair", "basis": "chairman"},
+        monthly_amount_kzt=Decimal("50000"),
+        starts_on=D(2026, 4, 1),
+        ends_on=D(2026, 9, 30),
     )
 
     first = annuity_monthly_run.apply_async(kwargs={"on": "2026-06-02"}).get(timeout=120)
