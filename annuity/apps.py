@@ -10,6 +10,10 @@ class AnnuityConfig(AppConfig):
     demo_order = 45
 
     def ready(self) -> None:
+        from insurance.timeline import register as register_timeline
+
         from .breaches import register_all
+        from .timeline import timeline_entries
 
         register_all()
+        register_timeline(timeline_entries)

@@ -1,4 +1,5 @@
-"""Annuity deadline breaches, registered with insurance.breaches (cl. 25.15, 32, 54)."""
+"""Annuity deadline breaches, registered with insurance.breaches (cl. 25.15, 32, 54) so
+that insurance never imports annuity."""
 
 from __future__ import annotations
 

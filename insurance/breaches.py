@@ -164,9 +164,9 @@ def _judge(candidate: Candidate, on: dt.date, calendar: WorkingCalendar) -> Brea
     end = done or on
     if end <= candidate.due_on:
         return None
-    return Breach(
-        **asdict(candidate), working_days_late=calendar.working_days_between(candidate.due_on, end)
-    )
+    # Done on a day off after the due date is still late: at least one working day.
+    late = max(1, calendar.working_days_between(candidate.due_on, end))
+    return Breach(**asdict(candidate), working_days_late=late)
 
 
 def _candidates(kind, insurer_bin, region):
