@@ -277,3 +277,17 @@ def test_updated_since_lists_only_later_changes(client):
         client.get(API + "voluntary/contracts/", {"updated_since": later}).json()["results"] == []
     )
     assert client.get(API + "voluntary/contracts/").json()["results"][0]["id"] == contract["id"]
+
+
+def test_lists_cost_a_fixed_number_of_queries(client, story, django_assert_max_num_queries):
+    for _ in range(3):
+        contract = story.contract()
+        story.claim(story.event(contract))
+    with django_assert_max_num_queries(16):
+        assert len(client.get(API + "voluntary/contracts/").json()["results"]) == 3
+    with django_assert_max_num_queries(16):
+        assert len(client.get(API + "voluntary/claims/").json()["results"]) == 3
+    for _ in range(5):
+        story.claim(story.event(story.contract()))
+    with django_assert_max_num_queries(16):
+        assert len(client.get(API + "voluntary/claims/").json()["results"]) == 8
