@@ -32,6 +32,15 @@ KIND_LABELS = {
     "missed_monthly_payment": _("Missed monthly annuity payment"),
 }
 KINDS = tuple(KIND_LABELS)
+# The same facts while they are not yet late (the at-risk list).
+DUE_LABELS = {
+    "late_notice": _("Notice of an accident due"),
+    "late_decision": _("Decision on a claim due"),
+    "late_reimbursement": _("Reimbursement of additional expenses due"),
+    "late_annuity_contract": _("Annuity contract due"),
+    "late_first_payment": _("First annuity payment due"),
+    "missed_monthly_payment": _("Monthly annuity payment due"),
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,10 @@ class Breach:
     @property
     def kind_label(self) -> str:
         return str(KIND_LABELS[self.kind])
+
+    @property
+    def due_label(self) -> str:
+        return str(DUE_LABELS[self.kind])
 
     def as_dict(self) -> dict:
         return asdict(self)
