@@ -32,6 +32,12 @@ app.conf.beat_schedule = {
         "args": ["esbd_contracts"],
         "options": {"expires": DAY - 60},
     },
+    # Annuity schedules: payments due, missed ones flagged, ended terms closed (daily, idempotent).
+    "annuity-monthly-run": {
+        "task": "annuity.tasks.annuity_monthly_run",
+        "schedule": crontab(hour=3, minute=0),
+        "options": {"expires": DAY - 60},
+    },
     # The monthly forms of the previous month, on the 1st (due by the 3rd).
     "monthly-forms": {
         "task": "reports.tasks.generate_monthly_forms",

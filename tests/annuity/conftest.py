@@ -1,0 +1,1 @@
+from tests.insurance.conftest import insurer, other_insurer, story  # noqa: F401
