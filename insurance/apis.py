@@ -32,7 +32,7 @@ from rest_framework.views import APIView
 from core.api.permissions import HasRole
 from core.models import Role
 from core.roles import has_role, user_organisation
-from inspection.apis import nest_error_paths
+from core.errors import nest_error_paths
 from inspection.filters import UpdatedSinceFilter
 
 from . import breaches, selectors, services
