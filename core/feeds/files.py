@@ -22,6 +22,7 @@ import io
 import operator
 import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -90,6 +91,7 @@ class PreparedFile:
     data_lines: int  # physical lines after the header
     copy_direct: bool  # worth trying a COPY of the file itself
     has_nul: bool = False
+    started: float = 0.0  # time.perf_counter() when reading began
     records: int | None = None  # non-blank data records, once the spool is written
     spool: IO[bytes] | None = field(default=None, repr=False)
 
@@ -177,6 +179,7 @@ def _header(names: list[str], feed: Feed) -> dict[str, int]:
 
 def prepare_file(feed: Feed, path: Path) -> PreparedFile:
     """Checks the bytes and the header; the records are read by the load."""
+    started = time.perf_counter()
     digest = file_digest(path)
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f)
@@ -201,6 +204,7 @@ def prepare_file(feed: Feed, path: Path) -> PreparedFile:
         data_lines=digest.lines - 1,
         copy_direct=header_lines == 1 and not digest.has_nul and not digest.end_marker,
         has_nul=digest.has_nul,
+        started=started,
     )
 
 

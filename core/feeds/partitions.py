@@ -89,27 +89,61 @@ def partition_bounds(day: dt.date, interval: str) -> tuple[dt.date, dt.date, str
     return start, end, f"p{day.year:04d}{day.month:02d}"
 
 
-def ensure_partitions(cursor, *, table: str, days: list[dt.date], interval: str) -> list[str]:
-    """Creates the missing partitions of ``table`` holding ``days``; returns those created.
+def insert_into_partitions(
+    cursor, *, table: str, key: str, source_key: str, days: list[dt.date], interval: str, insert
+) -> list[str]:
+    """Writes the new versions of a partitioned feed; returns the partitions it created.
 
-    Runs inside the load's transaction: a rolled-back load leaves no partition.
+    ``insert(target, condition)`` is the INSERT of the new versions into ``target``
+    restricted by the SQL ``condition`` on the key (``source_key`` in the rows written,
+    ``key`` in the table). Rows of partitions that exist go
+    through the parent (their indexes updated row by row). A partition the file needs
+    is new and empty, so it is filled before it has an index: its rows go through a
+    loading table, then it is attached to the parent, which builds its indexes in
+    one pass each. All of it inside the load's transaction: a rolled-back load leaves
+    no partition.
     """
-    wanted = {partition_bounds(day, interval) for day in days}
+    q = connection.ops.quote_name
+    wanted = sorted({partition_bounds(day, interval) for day in days})
     cursor.execute(
         "SELECT c.relname FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid "
         "WHERE i.inhparent = %s::regclass",
         [table],
     )
     existing = {row[0] for row in cursor.fetchall()}
-    created = []
-    q = connection.ops.quote_name
-    for start, end, suffix in sorted(wanted):
-        name = f"{table[:54]}_{suffix}"
-        if name in existing:
-            continue
-        cursor.execute(
-            f"CREATE TABLE {q(name)} PARTITION OF {q(table)} "
-            f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
+    new = [(f"{table[:54]}_{suffix}", start, end) for start, end, suffix in wanted]
+    new = [(name, start, end) for name, start, end in new if name not in existing]
+
+    def in_ranges(ranges) -> str:
+        return " OR ".join(
+            f"({q(source_key)} >= DATE '{start.isoformat()}' "
+            f"AND {q(source_key)} < DATE '{end.isoformat()}')"
+            for _, start, end in ranges
         )
-        created.append(name)
-    return created
+
+    if not new:
+        cursor.execute(insert(q(table), "true"))
+        return []
+    if len(new) < len(wanted):
+        cursor.execute(insert(q(table), f"NOT ({in_ranges(new)})"))
+    like = f"(LIKE {q(table)} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS)"
+    loader = q(f"{table[:50]}__loading")
+    cursor.execute(f"CREATE TABLE {loader} {like} PARTITION BY RANGE ({q(key)})")
+    for name, start, end in new:
+        bounds = f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
+        cursor.execute(f"CREATE TABLE {q(name)} {like}")
+        cursor.execute(f"ALTER TABLE {loader} ATTACH PARTITION {q(name)} {bounds}")
+    cursor.execute(insert(loader, in_ranges(new)))
+    for name, start, end in new:
+        bounds = f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
+        check = q(f"{name[:55]}_bounds")
+        cursor.execute(f"ALTER TABLE {loader} DETACH PARTITION {q(name)}")
+        # The check spares the attach a scan proving every row is in bounds.
+        cursor.execute(
+            f"ALTER TABLE {q(name)} ADD CONSTRAINT {check} CHECK ({q(key)} IS NOT NULL AND "
+            f"{q(key)} >= DATE '{start.isoformat()}' AND {q(key)} < DATE '{end.isoformat()}')"
+        )
+        cursor.execute(f"ALTER TABLE {q(table)} ATTACH PARTITION {q(name)} {bounds}")
+        cursor.execute(f"ALTER TABLE {q(name)} DROP CONSTRAINT {check}")
+    cursor.execute(f"DROP TABLE {loader}")
+    return [name for name, _, _ in new]

@@ -59,6 +59,8 @@ class LoadStatements:
         self.fact_columns = {
             f.name: connection.ops.quote_name(f.column) for f in model._meta.concrete_fields
         }
+        self.pk_name = model._meta.pk.name
+        self.pk_column = model._meta.pk.column
         self.rejection_table = connection.ops.quote_name(FeedRejection._meta.db_table)
         # Bounds of the partition key over the file's valid rows (set by the pipeline).
         self.key_range: tuple[dt.date, dt.date] | None = None
@@ -186,17 +188,18 @@ class LoadStatements:
             return f"ARRAY[{', '.join(items)}]::text[]"
 
         flag_columns = ""
+        any_flag_column = ""
         if flags:
-            any_flag = " OR ".join(flag_failed)
+            any_flag_column = f", ({' OR '.join(flag_failed)}) AS any_flag"
             reasons = [
                 f"CASE WHEN {failed} THEN left({sql.literal(rule.reason)}, 255) END"
                 for rule, failed in zip(flags, flag_failed, strict=True)
             ]
             flag_columns = (
-                f", CASE WHEN ({ok}) AND ({any_flag}) THEN {array(reasons)} END AS flag_reasons"
-                f", CASE WHEN ({ok}) AND ({any_flag}) THEN "
+                f", CASE WHEN ok AND any_flag THEN {array(reasons)} END AS flag_reasons"
+                f", CASE WHEN ok AND any_flag THEN "
                 f"{array([sql.literal(r.column) for r in flags])} END AS flag_cols"
-                f", CASE WHEN ({ok}) AND ({any_flag}) THEN "
+                f", CASE WHEN ok AND any_flag THEN "
                 f"{array([sql.ident('r__' + r.column) for r in flags])} END AS flag_vals"
             )
         else:
@@ -207,17 +210,17 @@ class LoadStatements:
         typed = ", ".join(sql.ident(c.name) for c in feed.columns)
         return (
             "CREATE TEMP TABLE feed_checked ON COMMIT DROP AS "
-            f"SELECT row_no, type_ok, ({ok}) AS ok, {typed}, "
-            f"CASE WHEN NOT ({ok}) THEN {array(p_cols)} END AS problem_cols, "
-            f"CASE WHEN NOT ({ok}) THEN {array(p_vals)} END AS problem_vals, "
-            f"CASE WHEN NOT ({ok}) THEN {array(p_reasons)} END AS problem_reasons"
+            f"SELECT row_no, type_ok, ok, {typed}, "
+            f"CASE WHEN NOT ok THEN {array(p_cols)} END AS problem_cols, "
+            f"CASE WHEN NOT ok THEN {array(p_vals)} END AS problem_vals, "
+            f"CASE WHEN NOT ok THEN {array(p_reasons)} END AS problem_reasons"
             f"{flag_columns} "
-            f"FROM (SELECT *, ({type_ok}) AS type_ok "
+            f"FROM (SELECT *, ({ok}) AS ok{any_flag_column} FROM (SELECT *, ({type_ok}) AS type_ok "
             f"FROM (SELECT row_no, problem, field_count, {', '.join(values)} "
             f"FROM (SELECT row_no, problem, field_count, {', '.join(errors)} "
             f"FROM (SELECT row_no, NULLIF(problem, '') AS problem, field_count, {', '.join(raw)} "
             # Each OFFSET 0 keeps the planner from repeating an expression at every use.
-            "FROM feed_stage OFFSET 0) AS s OFFSET 0) AS e OFFSET 0) AS t OFFSET 0) AS c"
+            "FROM feed_stage OFFSET 0) AS s OFFSET 0) AS e OFFSET 0) AS t OFFSET 0) AS k OFFSET 0) AS c"
         )
 
     def rejections(self) -> str:
@@ -322,18 +325,30 @@ class LoadStatements:
             ("supersede", supersede),
         ]
 
-    def insert(self) -> str:
+    def fact_column_name(self, name: str) -> str:
+        return self.feed.fact_model()._meta.get_field(name).column
+
+    def insert(self, target: str | None = None, condition: str = "true") -> str:
+        """The new versions into the fact table (or ``target``, rows meeting ``condition``).
+
+        The id is drawn from the fact table's own sequence, so rows written through
+        a loading table (``partitions.insert_into_partitions``) get theirs too.
+        """
         feed = self.feed
         names = ", ".join(sql.ident(c.name) for c in feed.columns)
         derived_columns = "".join(", " + self._fact(d.name) for d in feed.derived)
         derived_values = "".join(f", ({d.expression})" for d in feed.derived)
         insert_columns = ", ".join(self._fact(c.name) for c in feed.columns)
+        pk = self.fact_columns[self.pk_name]
+        sequence = sql.literal(self.fact_table_name)
         return (
-            f"INSERT INTO {self.fact_table} ({insert_columns}{derived_columns}, "
+            f"INSERT INTO {target or self.fact_table} ({pk}, {insert_columns}{derived_columns}, "
             f"{self._fact('version')}, {self._fact('is_current')}, {self._fact('delivered_on')}, "
             f"{self._fact('loaded_at')}, {self._fact('feed_file')}, {self._fact('flags')}) "
-            f"SELECT {names}{derived_values}, version, becomes_current, {self.delivered}, now(), "
-            f"{self.file_id}, COALESCE(array_remove(flag_reasons, NULL), '{{}}') FROM feed_new"
+            f"SELECT nextval(pg_get_serial_sequence({sequence}, {sql.literal(self.pk_column)})), "
+            f"{names}{derived_values}, version, becomes_current, {self.delivered}, now(), "
+            f"{self.file_id}, COALESCE(array_remove(flag_reasons, NULL), '{{}}') FROM feed_new "
+            f"WHERE {condition}"
         )
 
     def flags(self) -> str:

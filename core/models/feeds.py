@@ -189,8 +189,11 @@ class FeedFact(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         # Checked once per load, not by a trigger per row (a file is millions of rows);
-        # the load writes only its own, just-created file id.
+        # the load writes only its own, just-created file id. Not indexed either: each
+        # index slows every load; the file's rows are found through the file's rows
+        # (FeedRejection) or its delivery date.
         db_constraint=False,
+        db_index=False,
     )
     flags = ArrayField(
         models.CharField(max_length=255),
