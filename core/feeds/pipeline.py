@@ -338,6 +338,11 @@ def _load(
         if feed.partition_by:
             run("insert", statements.partition_keys())
             days = [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)",
+                [statements.fact_table_name, statements.pk_column],
+            )
+            statements.pk_sequence = cursor.fetchone()[0]
             started = time.perf_counter()
             insert_into_partitions(
                 cursor,
@@ -346,7 +351,9 @@ def _load(
                 source_key=feed.partition_by,
                 days=days,
                 interval=feed.partition_interval,
-                insert=statements.insert,
+                insert=lambda target, condition: statements.insert(
+                    None if target == statements.fact_table else target, condition
+                ),
             )
             timings["insert"] = timings.get("insert", 0.0) + time.perf_counter() - started
         else:
