@@ -312,7 +312,8 @@ def main() -> None:
                 (label, path.stat().st_size / 1e6, copy, seconds, summary, steps, rss, process)
             )
             print(results[-1], flush=True)
-                    assert summary["loaded"] == args.payments, summary
+            report(args, name, results)  # each figure kept as soon as it is measured
+            assert summary["loaded"] == args.payments, summary
             with connection.cursor() as cursor:
                 cursor.execute("SELECT count(*) FROM feedapp_payment")
                 assert cursor.fetchone()[0] == args.payments_existing + args.payments
