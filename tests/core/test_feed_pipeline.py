@@ -155,7 +155,7 @@ def test_missing_required_column_refuses_the_file_naming_it(tmp_path):
 @pytest.mark.django_db
 def test_file_that_is_not_utf8_is_refused(tmp_path):
     path = tmp_path / "test_readings_20250301.csv"
-    path.write_bytes(csv_text([reading()]).encode("cp1251"))
+    path.write_bytes(csv_text([reading(station_name="Станция «Береке»")]).encode("cp1251"))
     with pytest.raises(CommandError, match="UTF-8"):
         run_command(path)
     assert nothing_loaded()
@@ -321,6 +321,7 @@ def test_duplicate_file_is_skipped_and_reported(tmp_path):
         "unchanged": 0,
         "superseded": 0,
         "rejected": 0,
+        "flagged": 0,
         "duplicate_file": True,
     }
     assert Reading.objects.count() == 1
