@@ -16,12 +16,24 @@ from collections.abc import Callable
 import psycopg2
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from core.models import FeedFile
 
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int, float], None]
+
+# The steps of a load, as shown to operations.
+STEPS = {
+    "copy": _("reading the file"),
+    "check": _("checking rows"),
+    "rejections": _("recording rejected rows"),
+    "versions": _("comparing with stored versions"),
+    "insert": _("writing new versions"),
+    "post_load": _("updating what depends on them"),
+    "finish": _("finishing"),
+}
 
 
 class Progress:
