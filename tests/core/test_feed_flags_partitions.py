@@ -251,7 +251,7 @@ def test_admin_shows_flags_beside_the_file_and_progress_of_a_running_load(
     client.force_login(make_user("admin"))
     page = client.get(reverse("admin:core_feedfile_changelist")).content.decode()
     assert "kind__exact=flag" in page and f"feed_file__id__exact={loaded.pk}" in page
-    assert "insert: 1\u00a0500\u00a0000 rows" in page
+    assert "writing new versions: 1\u00a0500\u00a0000 rows" in page
     flags = client.get(reverse("admin:core_feedrejection_changelist"), {"kind__exact": "flag"})
     assert flags.context["cl"].result_count == 1
     assert "The count is over 1000." in flags.content.decode()

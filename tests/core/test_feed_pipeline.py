@@ -478,7 +478,8 @@ def load_waits_on_a_lock() -> bool:
     """The load's own session (the one with its transaction) is waiting for a lock."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' "
             "AND (application_name LIKE 'import_feed:%%' OR query LIKE 'UPDATE core_feedfile%%')"
         )
         return cursor.fetchone()[0] > 0
@@ -528,7 +529,8 @@ KILL_POINTS = {
 def load_statement(name: str = f"import_feed:{FEED}") -> str:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT query FROM pg_stat_activity WHERE application_name = %s AND state = 'active'",
+            "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = %s AND state = 'active'",
             [name],
         )
         found = cursor.fetchone()
@@ -679,31 +681,14 @@ def worker_env() -> dict[str, str]:
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url}
 
 
-def wait_for_active_query(process: subprocess.Popen, prefix: str, timeout: float = 180) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            out, err = process.communicate()
-            pytest.fail(f"the load finished before it could be killed: {out!r} {err!r}")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT query FROM pg_stat_activity WHERE application_name = %s "
-                "AND state = 'active' AND query LIKE %s",
-                [f"import_feed:{FEED}", prefix.replace("%", r"\%") + "%"],
-            )
-            found = cursor.fetchone()
-        if found:
-            return found[0]
-        time.sleep(0.02)
-    pytest.fail("the load's SQL was never seen running")
-
-
 def wait_until_backend_gone(name: str = f"import_feed:{FEED}", timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [name]
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name = %s",
+                [name],
             )
             if cursor.fetchone()[0] == 0:
                 return
