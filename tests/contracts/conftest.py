@@ -30,3 +30,25 @@ def load_esbd(tmp_path: Path):
         return summary, rejections
 
     return _load
+
+
+@pytest.fixture
+def load_esutd(tmp_path: Path):
+    """load_esutd(rows) -> (summary, rejections as (row, column, value, reason))."""
+    from .esutd_rows import write_esutd
+
+    counter = {"n": 0}
+
+    def _load(rows, *, day: str = "20250301"):
+        counter["n"] += 1
+        name = f"esutd_contracts_{day}_{counter['n']}.csv"
+        path = write_esutd(tmp_path, rows, name=name)
+        summary = import_feed_file(feed="esutd_contracts", path=path)
+        rejections = list(
+            FeedRejection.objects.filter(feed_file__file_name=name)
+            .order_by("row_number", "column")
+            .values_list("row_number", "column", "value", "reason")
+        )
+        return summary, rejections
+
+    return _load
