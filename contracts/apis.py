@@ -76,13 +76,24 @@ def _insurer(request: Request):
     return organisation
 
 
+def parse_day(raw: str) -> dt.date | None:
+    """An ISO date, or None when ``raw`` is not one (including impossible dates)."""
+    try:
+        return parse_date(raw)
+    except ValueError:
+        return None
+
+
 def _updated_since(request: Request) -> dt.datetime | None:
     raw = request.query_params.get("updated_since")
     if not raw:
         return None
-    value = parse_datetime(raw) or (
-        dt.datetime.combine(parse_date(raw), dt.time.min) if parse_date(raw) else None
-    )
+    try:
+        value = parse_datetime(raw)
+    except ValueError:
+        value = None
+    if value is None and parse_day(raw) is not None:
+        value = dt.datetime.combine(parse_day(raw), dt.time.min)
     if value is None:
         raise exceptions.ValidationError(
             {"updated_since": [_("Not a timestamp (ISO 8601, e.g. 2026-01-31T00:00:00Z).")]}
@@ -357,7 +368,7 @@ class ViolatorsApi(APIView):
         from django.utils import timezone
 
         raw = request.query_params.get("on")
-        on = parse_date(raw) if raw else timezone.localdate()
+        on = parse_day(raw) if raw else timezone.localdate()
         if on is None:
             raise exceptions.ValidationError({"on": [_("Not a date (YYYY-MM-DD).")]})
         region = requested_region(request)

@@ -32,11 +32,22 @@ class OkedField(serializers.CharField):
         return value
 
 
+class OptionalDateField(serializers.DateField):
+    """An optional date: null or an empty string is no value (as an empty cell in the feed)."""
+
+    def validate_empty_values(self, data):
+        if data == "":
+            data = None
+        return super().validate_empty_values(data)
+
+
 def _field(column) -> serializers.Field:
     required = column.required and not column.blank
     common = {"required": required}
     if column.type == DATE:
-        return serializers.DateField(**common, allow_null=not required)
+        if not required:
+            return OptionalDateField(**common, allow_null=True)
+        return serializers.DateField(**common)
     if column.type == DECIMAL:
         return serializers.DecimalField(
             max_digits=15, decimal_places=2, min_value=0, **common, allow_null=not required
