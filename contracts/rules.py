@@ -34,10 +34,6 @@ WORKERS_BELOW_REGISTRY = _(
 PREMIUM_UNDER_FLOOR = _("The premium is under the 70 000 tenge floor (seed 002).")
 
 
-def severity(rule) -> str:
-    return getattr(rule, "severity", "reject")
-
-
 def judge(values: Mapping[str, Any]) -> tuple[dict[str, list[str]], list[dict[str, str]]]:
     """(errors by column, flags) of one contract's typed values under the feed's rules."""
     feed = get_feed(FEED)
@@ -61,11 +57,11 @@ def judge(values: Mapping[str, Any]) -> tuple[dict[str, list[str]], list[dict[st
     for rule, ok in zip(feed.rules, passed, strict=True):
         if ok:
             continue
-        reason = gettext(feed_sql.source_text(rule.reason))
-        if severity(rule) == "flag":
+        reason = feed_sql.source_text(rule.reason)
+        if rule.flags:
             flags.append({"column": rule.column, "reason": reason})
         else:
-            errors.setdefault(rule.column, []).append(reason)
+            errors.setdefault(rule.column, []).append(gettext(reason))
     return errors, flags
 
 
@@ -91,27 +87,16 @@ def registry_employees(pairs: Iterable[tuple[str, dt.date]]) -> dict[tuple[str, 
 
 
 def contract_flags(contracts: Iterable[OsnsContract]) -> dict[int, list[dict[str, str]]]:
-    """Flags beside each stored contract: the feed's flag rules and the under-insurance checks."""
+    """Flags beside each stored contract: those stored with the version (the feed's flag
+    rules, by the feed or the API) and the under-insurance checks against the registry."""
     contracts = list(contracts)
-    feed = get_feed(FEED)
-    flag_rules = [rule for rule in feed.rules if severity(rule) == "flag"]
+    columns = {feed_sql.source_text(r.reason): r.column for r in get_feed(FEED).flag_rules}
     employees = registry_employees((c.policyholder_bin, c.starts_on) for c in contracts)
-    rule_results: dict[int, tuple[bool, ...]] = {}
-    if flag_rules and contracts:
-        checks = ", ".join(f"(({rule.check}) IS FALSE)" for rule in flag_rules)
-        table = connection.ops.quote_name(OsnsContract._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, {checks.replace('%', '%%')} FROM {table} WHERE id = ANY(%s)",
-                [[c.pk for c in contracts]],
-            )
-            rule_results = {row[0]: row[1:] for row in cursor.fetchall()}
     result: dict[int, list[dict[str, str]]] = {}
     for contract in contracts:
         flags = [
-            {"column": rule.column, "reason": gettext(feed_sql.source_text(rule.reason))}
-            for rule, failed in zip(flag_rules, rule_results.get(contract.pk, ()), strict=False)
-            if failed
+            {"column": columns.get(reason, ""), "reason": gettext(reason)}
+            for reason in contract.flags
         ]
         if contract.premium_kzt is not None and contract.premium_kzt < MINIMUM_PREMIUM_KZT:
             if not any(f["column"] == "premium_kzt" for f in flags):

@@ -100,6 +100,7 @@ class OsnsContractOutput(serializers.ModelSerializer):
         fields = [
             "id",
             *[c.name for c in get_feed("esbd_contracts").columns],
+            "termination_code",
             "version",
             "version_id",
             "delivered_on",

@@ -18,10 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from contracts import rules
-from contracts.models import IDENTITY, OsnsContract
+from contracts.models import IDENTITY, OsnsContract, termination_code
 from core.feeds import get_feed
 from core.models import Organisation
 
@@ -81,6 +82,7 @@ def contract_write(
     errors, flags = rules.judge(values)
     if errors:
         raise ValidationError(errors)
+    flags_out = [{"column": f["column"], "reason": gettext(f["reason"])} for f in flags]
     identity = _identity(values)
     with connection.cursor() as cursor:  # one writer per identity at a time
         cursor.execute(
@@ -91,15 +93,17 @@ def contract_write(
     current = versions.filter(is_current=True).select_for_update().first()
     if current is not None:
         if contract_values(current) == values:
-            return WriteResult(Outcome.UNCHANGED, current, flags)
+            return WriteResult(Outcome.UNCHANGED, current, flags_out)
         if not upsert:
-            return WriteResult(Outcome.CONFLICT, current, flags)
+            return WriteResult(Outcome.CONFLICT, current, flags_out)
     latest = versions.aggregate(version=Max("version"), delivered=Max("delivered_on"))
     becomes_current = latest["delivered"] is None or latest["delivered"] <= today
     if becomes_current and current is not None:
         OsnsContract.objects.filter(pk=current.pk).update(is_current=False)
     contract = OsnsContract(
         **values,
+        termination_code=termination_code(values["termination_reason"]),
+        flags=[flag["reason"] for flag in flags],
         version=(latest["version"] or 0) + 1,
         is_current=becomes_current,
         delivered_on=today,
@@ -108,7 +112,7 @@ def contract_write(
     contract.full_clean(validate_unique=False, validate_constraints=False)
     contract.save(force_insert=True)
     contract.refresh_from_db()
-    return WriteResult(Outcome.CREATED if current is None else Outcome.UPDATED, contract, flags)
+    return WriteResult(Outcome.CREATED if current is None else Outcome.UPDATED, contract, flags_out)
 
 
 def contract_change(

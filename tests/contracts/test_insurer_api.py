@@ -197,3 +197,31 @@ def test_seed002_violators_api_is_for_inspectors_of_their_region(
     cases = chief.get("/api/v1/osns/cases/").json()
     assert cases["count"] == 2
     assert inspector.get("/api/v1/osns/cases/").json()["count"] == 1
+
+
+def test_cl6_a_doubtful_contract_is_stored_with_the_feeds_flags(client):
+    response = client.post(
+        URL,
+        body(starts_on="2025-01-15", ends_on="2026-03-14", terminated_on="2025-05-01"),
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    flags = {(f["column"], f["reason"]) for f in response.json()["flags"]}
+    assert ("ends_on", "The term is 12 months or longer (the law sets 12 months at most).") in flags
+    assert ("termination_reason", "terminated_on is given without termination_reason.") in flags
+    stored = OsnsContract.objects.get()
+    assert len(stored.flags) == 2
+    listed = client.get(URL).json()["results"][0]
+    assert {f["column"] for f in listed["flags"]} == {"ends_on", "termination_reason"}
+
+
+def test_cl6_7_termination_reason_as_written_gets_its_code(client):
+    created = client.post(URL, body(), format="json").json()
+    response = client.post(
+        f"{URL}{created['id']}/terminate/",
+        {"terminated_on": "2025-06-01", "termination_reason": "По решению суда"},
+        format="json",
+    )
+    assert (response.json()["termination_reason"], response.json()["termination_code"]) == (
+        "По решению суда", "court",
+    )  # fmt: skip
