@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("inspection/", include("inspection.urls")),
     path("reports/", include("reports.urls")),
+    path("osns/", include("contracts.urls")),
     path("", include("core.urls")),
 ]
 
