@@ -22,12 +22,7 @@ def load_esbd(tmp_path: Path):
         summary: FeedSummary = import_feed_file(
             feed="esbd_contracts", path=path, delivered_on=delivered_on
         )
-        rejections = list(
-            FeedRejection.objects.filter(feed_file__file_name=name)
-            .order_by("row_number", "column")
-            .values_list("row_number", "column", "value", "reason")
-        )
-        return summary, rejections
+        return summary, rejections_of(name)
 
     return _load
 
@@ -44,11 +39,24 @@ def load_esutd(tmp_path: Path):
         name = f"esutd_contracts_{day}_{counter['n']}.csv"
         path = write_esutd(tmp_path, rows, name=name)
         summary = import_feed_file(feed="esutd_contracts", path=path)
-        rejections = list(
-            FeedRejection.objects.filter(feed_file__file_name=name)
-            .order_by("row_number", "column")
-            .values_list("row_number", "column", "value", "reason")
-        )
-        return summary, rejections
+        return summary, rejections_of(name)
 
     return _load
+
+
+def rejections_of(file_name: str) -> list[tuple[int, str, str, str]]:
+    """The rejections recorded for a file: (row, column, value, reason)."""
+    return list(
+        FeedRejection.objects.filter(feed_file__file_name=file_name, kind="reject")
+        .order_by("row_number", "column")
+        .values_list("row_number", "column", "value", "reason")
+    )
+
+
+def flags_of(summary: FeedSummary) -> list[tuple[int, str, str, str]]:
+    """The flags recorded for the file of ``summary``: (row, column, value, reason)."""
+    return list(
+        FeedRejection.objects.filter(feed_file__file_name=summary.file, kind="flag")
+        .order_by("row_number", "column")
+        .values_list("row_number", "column", "value", "reason")
+    )
