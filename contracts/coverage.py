@@ -29,16 +29,19 @@ OSNS = _t(OsnsContract)
 ORGANISATION = _t(Organisation)
 OKED = _t(OkedCode)
 
-# Employers with at least one active employment contract on %(on)s.
-OBLIGED = f"""
+# Employers with at least one active employment contract on %(on)s ({only}: an extra
+# condition, e.g. some BINs only).
+OBLIGED_TEMPLATE = f"""
 SELECT e.employer_bin, max(e.head_bin) AS head_bin,
        count(DISTINCT e.employee_iin) AS employees, count(*) AS employment_contracts
 FROM {EMPLOYMENT} AS e
 WHERE e.is_current AND e.starts_on <= %(on)s
   AND (e.ends_on IS NULL OR e.ends_on >= %(on)s)
-  AND (e.terminated_on IS NULL OR e.terminated_on > %(on)s)
+  AND (e.terminated_on IS NULL OR e.terminated_on > %(on)s) {{only}}
 GROUP BY e.employer_bin
 """
+OBLIGED = OBLIGED_TEMPLATE.format(only="")
+ONLY_BINS = "AND e.employer_bin = ANY(%(bins)s)"
 
 # BINs with an ОСНС contract covering %(on)s.
 COVERED = f"""
@@ -49,13 +52,14 @@ WHERE c.is_current AND c.starts_on <= %(on)s AND c.ends_on >= %(on)s
 """
 
 # Every obliged employer with whether it is covered.
-OBLIGED_COVERED = f"""
-WITH obliged AS ({OBLIGED}), covered AS ({COVERED})
+OBLIGED_COVERED_TEMPLATE = f"""
+WITH obliged AS ({OBLIGED_TEMPLATE}), covered AS ({COVERED})
 SELECT o.*, (own.bin IS NOT NULL OR head.bin IS NOT NULL) AS covered
 FROM obliged AS o
 LEFT JOIN covered AS own ON own.bin = o.employer_bin
 LEFT JOIN covered AS head ON head.bin = o.head_bin AND o.head_bin <> ''
 """
+OBLIGED_COVERED = OBLIGED_COVERED_TEMPLATE.format(only="")
 
 # The last day an employer (or its head) was covered before %(on)s: contracts that
 # began by then and covered at least one day. NULL if never covered.
@@ -67,23 +71,37 @@ WHERE c.is_current AND c.policyholder_bin IN (v.employer_bin, NULLIF(v.head_bin,
 """
 
 
-def violators_sql(*, where: str = "", order: str = "employer_bin", limit: bool = False) -> str:
+def violators_sql(
+    *,
+    where: str = "",
+    order: str = "employer_bin",
+    limit: bool = False,
+    only_bins: bool = False,
+    bins_only: bool = False,
+) -> str:
     """Obliged and not covered on %(on)s, with name, region, ОКЭД, risk class, last cover.
 
     ``where`` filters on the columns of ``VIOLATOR_COLUMNS`` (alias ``v``);
     ``order`` is an ORDER BY list over them; ``limit`` adds ``LIMIT %(limit)s
     OFFSET %(offset)s`` and a ``total`` column counting every row before the
-    limit. The last cover is looked up only for the rows returned.
+    limit. The last cover is looked up only for the rows returned. ``only_bins``
+    judges only the employers of the parameter ``bins``; ``bins_only`` returns
+    just the ordered BINs (no last cover).
     """
     total = ", count(*) OVER () AS total" if limit else ""
+    obliged_covered = OBLIGED_COVERED_TEMPLATE.format(only=ONLY_BINS if only_bins else "")
+    outer = (
+        "SELECT p.employer_bin FROM (" if bins_only else "SELECT p.*, lc.last_cover_ends_on FROM ("
+    )
+    lateral = "" if bins_only else f"CROSS JOIN LATERAL ({LAST_COVER.replace('v.', 'p.')}) AS lc"
     return f"""
-SELECT p.*, lc.last_cover_ends_on FROM (
+{outer}
   SELECT v.*{total} FROM (
     SELECT oc.employer_bin, COALESCE(org.name, '') AS employer_name, oc.head_bin,
            org.region_id AS region, COALESCE(org.oked, '') AS oked,
            ok.section_id AS oked_section, ok.risk_class,
            oc.employees AS employees_on_date, oc.employment_contracts
-    FROM ({OBLIGED_COVERED}) AS oc
+    FROM ({obliged_covered}) AS oc
     LEFT JOIN {ORGANISATION} AS org ON org.bin = oc.employer_bin
     LEFT JOIN {OKED} AS ok ON ok.code = org.oked
     WHERE NOT oc.covered
@@ -92,7 +110,7 @@ SELECT p.*, lc.last_cover_ends_on FROM (
   ORDER BY {order}
   {"LIMIT %(limit)s OFFSET %(offset)s" if limit else ""}
 ) AS p
-CROSS JOIN LATERAL ({LAST_COVER.replace("v.", "p.")}) AS lc
+{lateral}
 ORDER BY {order}
 """
 
@@ -103,3 +121,16 @@ FROM ({OBLIGED_COVERED}) AS oc
 LEFT JOIN {ORGANISATION} AS org ON org.bin = oc.employer_bin
 GROUP BY org.region_id
 """
+
+
+def facts_stamp(cursor) -> str:
+    """Changes whenever a fact is written (every write inserts a version): the newest id and
+    its load time in both fact tables."""
+    parts = []
+    for table in (EMPLOYMENT, OSNS):
+        cursor.execute(
+            f"SELECT id, loaded_at FROM {table} WHERE id = (SELECT max(id) FROM {table})"
+        )
+        row = cursor.fetchone()
+        parts.append(f"{row[0]}@{row[1].timestamp()}" if row else "0")
+    return "/".join(parts)

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -92,25 +93,48 @@ class ViolatorPage:
     rows: list[dict[str, Any]]
 
 
+LIST_CACHE_SECONDS = 15 * 60
+
+
+def _violator_bins(cursor, *, on: dt.date, region: str | None, sort: str) -> list[str]:
+    """The ordered BINs of the violators on ``on``; kept in the cache until a fact changes."""
+    order = SORTS[sort]
+    key = "osns:violators:" + ":".join(
+        [on.isoformat(), region or "all", sort, coverage.facts_stamp(cursor).replace(" ", "")]
+    )
+    bins = cache.get(key)
+    if bins is None:
+        params: dict[str, Any] = {"on": on, "region": region}
+        where = "v.region = %(region)s" if region is not None else ""
+        cursor.execute(coverage.violators_sql(where=where, order=order, bins_only=True), params)
+        bins = [row[0] for row in cursor.fetchall()]
+        cache.set(key, bins, LIST_CACHE_SECONDS)
+    return bins
+
+
 def violators_page(
     *, on: dt.date, region: str | None, limit: int, offset: int, sort: str = "employees"
 ) -> ViolatorPage:
-    """One page of the employers obliged and not covered on ``on`` (one SQL query)."""
-    params: dict[str, Any] = {"on": on, "limit": limit, "offset": offset}
-    where = ""
-    if region is not None:
-        where = "v.region = %(region)s"
-        params["region"] = region
-    statement = coverage.violators_sql(
-        where=where, order=SORTS.get(sort, SORTS["employees"]), limit=True
-    )
+    """One page of the employers obliged and not covered on ``on``.
+
+    The whole list is one set-based query (``contracts.coverage``); its ordered BINs
+    are cached under a stamp of the facts, so the next pages cost a query over the
+    page's employers only.
+    """
+    sort = sort if sort in SORTS else "employees"
+    order = SORTS[sort]
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        names = [c.name for c in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    total = rows[0]["total"] if rows else 0
-    if not rows and offset:
-        total = violators_count(on=on, region=region)
+        bins = _violator_bins(cursor, on=on, region=region, sort=sort)
+        page_bins = bins[offset : offset + limit]
+        rows: list[dict[str, Any]] = []
+        if page_bins:
+            cursor.execute(
+                coverage.violators_sql(order=order, only_bins=True),
+                {"on": on, "bins": page_bins},
+            )
+            names = [c.name for c in cursor.description]
+            by_bin = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+            rows = [by_bin[b] for b in page_bins if b in by_bin]
     cases = dict(
         ViolatorCase.objects.exclude(state=CaseState.RESOLVED)
         .filter(employer_bin__in=[r["employer_bin"] for r in rows])
@@ -118,12 +142,7 @@ def violators_page(
     )
     for row in rows:
         row["case"] = cases.get(row["employer_bin"])
-    return ViolatorPage(total=total, rows=rows)
-
-
-def violators_count(*, on: dt.date, region: str | None) -> int:
-    page = violators_page(on=on, region=region, limit=1, offset=0)
-    return page.total
+    return ViolatorPage(total=len(bins), rows=rows)
 
 
 # --- tracked cases -----------------------------------------------------------------------
