@@ -225,3 +225,23 @@ def test_cl6_7_termination_reason_as_written_gets_its_code(client):
     assert (response.json()["termination_reason"], response.json()["termination_code"]) == (
         "По решению суда", "court",
     )  # fmt: skip
+
+
+def test_cl5_the_api_and_the_feed_share_one_identity_and_history(client, load_esbd):
+    summary, _ = load_esbd([contract(contract_number="F-1")], name="esbd_contracts_20250301.csv")
+    assert summary.loaded == 1
+    feed_version = OsnsContract.objects.get()
+    same = client.post(URL, body(contract_number="F-1"), format="json")
+    assert (same.status_code, same.json()["status"], same.json()["id"]) == (
+        200, "unchanged", feed_version.pk,
+    )  # fmt: skip
+    patched = client.patch(f"{URL}{feed_version.pk}/", {"workers_count": 77}, format="json")
+    assert (patched.json()["version"], patched.json()["source"]) == (2, "api")
+    load_esbd(
+        [contract(contract_number="F-1", workers_count="78")], name="esbd_contracts_20991231.csv"
+    )
+    detail = client.get(f"{URL}{feed_version.pk}/").json()
+    assert [(v["version"], v["source"]) for v in detail["versions"]] == [
+        (1, "feed"), (2, "api"), (3, "feed"),
+    ]  # fmt: skip
+    assert detail["workers_count"] == 78
