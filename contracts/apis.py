@@ -269,8 +269,8 @@ BulkResult = inline_serializer(
                 name="OsnsBulkItem",
                 fields={
                     "index": serializers.IntegerField(),
-                    "status": serializers.ChoiceField(
-                        choices=["created", "updated", "unchanged", "rejected"]
+                    "status": serializers.CharField(
+                        help_text="created, updated, unchanged or rejected"
                     ),
                     "id": serializers.IntegerField(required=False),
                     "flags": serializers.ListField(child=serializers.DictField(), required=False),
@@ -346,6 +346,18 @@ def requested_region(request: Request) -> str | None:
     return region
 
 
+ViolatorPageOutput = inline_serializer(
+    name="ViolatorPage",
+    fields={
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "on": serializers.DateField(),
+        "results": ViolatorOutput(many=True),
+    },
+)
+
+
 class ViolatorsApi(APIView):
     permission_classes = [IsViolatorsReader]
     pagination = DefaultPagination
@@ -362,7 +374,7 @@ class ViolatorsApi(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: ViolatorOutput(many=True), **ERRORS},
+        responses={200: ViolatorPageOutput, **ERRORS},
     )
     def get(self, request: Request) -> Response:
         from django.utils import timezone
