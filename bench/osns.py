@@ -74,11 +74,11 @@ COPY (
   SELECT e.bin AS employer_bin, e.head_bin, 'ТОО «Предприятие ' || e.n || '»' AS employer_name,
          e.region || '1110000' AS employer_kato, '41201' AS employer_oked,
          p.iin AS employee_iin, 'ТД-' || c.n AS contract_number,
-         (DATE '2021-01-01' + (c.n * 7919 %% 2100)) AS starts_on,
-         CASE WHEN c.n %% 10 = 0 THEN DATE '2021-01-01' + (c.n * 7919 %% 2100) + 365 END AS ends_on,
-         CASE WHEN e.gone THEN DATE '2021-01-01' + (c.n * 7919 %% 2100) + 30
-              WHEN c.n %% 7 = 0 THEN DATE '2021-01-01' + (c.n * 7919 %% 2100) + 200 END AS terminated_on
-  FROM generate_series(1, %(employment)s) AS c(n)
+         (DATE '2021-01-01' + ((c.n * 7919) %% 2100)::int) AS starts_on,
+         CASE WHEN c.n %% 10 = 0 THEN DATE '2021-01-01' + ((c.n * 7919) %% 2100)::int + 365 END AS ends_on,
+         CASE WHEN e.gone THEN DATE '2021-01-01' + ((c.n * 7919) %% 2100)::int + 30
+              WHEN c.n %% 7 = 0 THEN DATE '2021-01-01' + ((c.n * 7919) %% 2100)::int + 200 END AS terminated_on
+  FROM generate_series(1, %(employment)s::bigint) AS c(n)
   JOIN bench_employer_ix AS e ON e.ix = c.n %% %(nemployers)s
   JOIN bench_person AS p ON p.ix = (c.n * 31) %% %(persons)s
 ) TO STDOUT WITH (FORMAT csv, HEADER true)
