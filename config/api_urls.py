@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("reports.api_urls")),
     path("", include("insurance.api_urls")),
     path("", include("annuity.api_urls")),
+    path("", include("contracts.api_urls")),
     # Last: a JSON 404 for every other path under /api/v1/.
     re_path(r"", NotFoundApi.as_view(), name="api-not-found"),
 ]

@@ -38,6 +38,17 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=0),
         "options": {"expires": DAY - 60},
     },
+    "feed-esutd-contracts": {
+        "task": "core.tasks.import_feed_inbox",
+        "schedule": crontab(hour=2, minute=30),
+        "args": ["esutd_contracts"],
+        "options": {"expires": DAY - 60},
+    },  # fmt: skip
+    "osns-violators-scan": {
+        "task": "contracts.tasks.scan_violators",
+        "schedule": crontab(hour=4, minute=0),
+        "options": {"expires": DAY - 60},
+    },  # fmt: skip
     # The monthly forms of the previous month, on the 1st (due by the 3rd).
     "monthly-forms": {
         "task": "reports.tasks.generate_monthly_forms",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("inspection/", include("inspection.urls")),
     path("reports/", include("reports.urls")),
     path("voluntary/", include("insurance.urls")),
+    path("osns/", include("contracts.urls")),
     path("", include("core.urls")),
 ]
 

@@ -34,3 +34,6 @@ class OsnsContractAdmin(FeedFactAdmin):
     )
     search_fields = ("=insurer_bin", "=policyholder_bin", "contract_number")
     date_hierarchy = "starts_on"
+
+
+from . import admin_cases  # noqa: E402, F401  (registers the case and employment admins)

@@ -6,5 +6,5 @@ class ContractsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "contracts"
     verbose_name = _("Mandatory accident insurance")
-    demo_seeder = "contracts.demo.seed_contracts_demo"
+    demo_seeder = "contracts.demo_osns.seed_contracts_and_coverage_demo"
     demo_order = 10

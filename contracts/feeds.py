@@ -123,3 +123,5 @@ ESBD_CONTRACTS = register(
         ],
     )
 )
+
+from .feeds_esutd import ESUTD_CONTRACTS  # noqa: E402, F401  (registers esutd_contracts)

@@ -213,3 +213,26 @@ class OsnsContract(FeedFact):
     def __str__(self) -> str:
         number = f"{self.contract_series} {self.contract_number}".strip()
         return f"{number} ({self.insurer_bin}, v{self.version})"
+
+
+from .models_cases import (  # noqa: E402
+    CaseEvent,
+    CaseState,
+    CoverageSnapshot,
+    Notice,
+    Resolution,
+    ViolatorCase,
+)
+from .models_employment import EmploymentContract  # noqa: E402
+
+__all__ = [
+    "CaseEvent",
+    "CaseState",
+    "CoverageSnapshot",
+    "EmploymentContract",
+    "Notice",
+    "OsnsContract",
+    "Resolution",
+    "TerminationReason",
+    "ViolatorCase",
+]

@@ -22,14 +22,35 @@ def load_esbd(tmp_path: Path):
         summary: FeedSummary = import_feed_file(
             feed="esbd_contracts", path=path, delivered_on=delivered_on
         )
-        rejections = list(
-            FeedRejection.objects.filter(feed_file__file_name=name, kind="reject")
-            .order_by("row_number", "column")
-            .values_list("row_number", "column", "value", "reason")
-        )
-        return summary, rejections
+        return summary, rejections_of(name)
 
     return _load
+
+
+@pytest.fixture
+def load_esutd(tmp_path: Path):
+    """load_esutd(rows) -> (summary, rejections as (row, column, value, reason))."""
+    from .esutd_rows import write_esutd
+
+    counter = {"n": 0}
+
+    def _load(rows, *, day: str = "20250301"):
+        counter["n"] += 1
+        name = f"esutd_contracts_{day}_{counter['n']}.csv"
+        path = write_esutd(tmp_path, rows, name=name)
+        summary = import_feed_file(feed="esutd_contracts", path=path)
+        return summary, rejections_of(name)
+
+    return _load
+
+
+def rejections_of(file_name: str) -> list[tuple[int, str, str, str]]:
+    """The rejections recorded for a file: (row, column, value, reason)."""
+    return list(
+        FeedRejection.objects.filter(feed_file__file_name=file_name, kind="reject")
+        .order_by("row_number", "column")
+        .values_list("row_number", "column", "value", "reason")
+    )
 
 
 def flags_of(summary: FeedSummary) -> list[tuple[int, str, str, str]]:
