@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("core.api_urls")),
     path("", include("inspection.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("mhi_registry.api_urls")),
     # Last: a JSON 404 for every other path under /api/v1/.
     re_path(r"", NotFoundApi.as_view(), name="api-not-found"),
 ]

@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("inspection/", include("inspection.urls")),
     path("reports/", include("reports.urls")),
+    path("mhi/", include("mhi_registry.urls")),
+    path("fhir/", include("mhi_registry.fhir_urls")),
     path("", include("core.urls")),
 ]
 
