@@ -175,8 +175,9 @@ class PersonFacts:
     payments: Sequence[PaymentFact] = ()
     snapshots: Sequence[Snapshot] = ()
     manual: Sequence[ManualFact] = ()
-    # Pre-computed M3 input, already cut at as_of (the store's SQL path); else from payments.
-    months: Mapping[dt.date, MonthPay] | None = None
+    # Pre-computed M3 input per knowledge date (the store's SQL path: as_of and each
+    # failure window's eve); None: computed here from ``payments``.
+    months: Mapping[dt.date, Mapping[dt.date, MonthPay]] | None = None
 
 
 @dataclass(frozen=True)
@@ -397,8 +398,9 @@ def base_intervals(
     facts: PersonFacts, *, as_of: dt.date, knp: Mapping[str, KnpRule]
 ) -> list[Interval]:
     """M1-M6 with knowledge ``as_of``."""
-    months = facts.months
-    if months is None:
+    if facts.months is not None:
+        months = facts.months[as_of]
+    else:
         months = paid_months(in_force(facts.payments, as_of), knp)
     return [
         *category_intervals(in_force(facts.categories, as_of)),
@@ -406,6 +408,11 @@ def base_intervals(
         *security_intervals(facts.snapshots, as_of),
         *manual_intervals(facts.manual, as_of),
     ]
+
+
+def knowledge_dates(windows: Iterable[FailureWindow], as_of: dt.date) -> set[dt.date]:
+    """The knowledge dates ``intervals`` reads facts at: ``as_of`` and M7's eves."""
+    return {as_of} | {min(as_of, w.starts_on - DAY) for w in windows_in_force(windows, as_of)}
 
 
 def windows_in_force(windows: Iterable[FailureWindow], as_of: dt.date) -> list[FailureWindow]:

@@ -59,24 +59,47 @@ def failure_windows() -> list[engine.FailureWindow]:
     return [w.as_fact() for w in FailureWindow.objects.all()]
 
 
+# M3: per month, the net of cover-giving КНП rows paid within twelve months before their
+# received_on (versions in force at the knowledge date); of those, the month-start net
+# and the first day of the positive payment-date rows.
+MONTHS_SQL = """
+    WITH p AS (
+        SELECT DISTINCT ON (reference, iin, period) iin, period, received_on, amount_kzt, knp
+        FROM {payment} WHERE {where} AND delivered_on <= %s
+        ORDER BY reference, iin, period, delivered_on DESC, version DESC
+    )
+    SELECT p.iin, p.period, sum(p.amount_kzt),
+           COALESCE(sum(p.amount_kzt) FILTER (WHERE k.cover_start = %s), 0),
+           min(p.received_on) FILTER (WHERE k.cover_start = %s AND p.amount_kzt > 0)
+    FROM p JOIN {knp} AS k ON k.code = p.knp AND k.gives_cover
+    WHERE (extract(year FROM p.received_on) * 12 + extract(month FROM p.received_on))
+        - (extract(year FROM p.period) * 12 + extract(month FROM p.period)) <= 12
+    GROUP BY p.iin, p.period
+"""
+
+
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
 def load_people(
-    selection: Selection, *, as_of: dt.date
+    selection: Selection, *, as_of: dt.date, windows: list[engine.FailureWindow] = ()
 ) -> tuple[dict[str, engine.PersonFacts], dict[str, dt.date]]:
-    """The facts known on ``as_of`` of the selected people (M3 sums pre-computed in SQL),
-    and per person the first delivery after ``as_of`` of a fact about them, if any."""
+    """The facts known on ``as_of`` of the selected people, and per person the first
+    delivery after ``as_of`` of a fact about them, if any.
+
+    Category versions delivered by ``as_of`` are all read (the engine picks the one in
+    force, also at a failure window's eve); M3's sums are computed in SQL for each
+    knowledge date the engine will ask (``engine.knowledge_dates``).
+    """
     people: dict[str, engine.PersonFacts] = defaultdict(engine.PersonFacts)
     later: dict[str, dt.date] = {}
     where, params = selection.where("iin")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT DISTINCT ON (iin, category, assigned_on) iin, category, assigned_on, "
+            f"SELECT iin, category, assigned_on, "
             f"removed_on, removal_reason, delivered_on, version, loaded_at "
-            f"FROM {_table(CategoryPeriod)} WHERE {where} AND delivered_on <= %s "
-            f"ORDER BY iin, category, assigned_on, delivered_on DESC, version DESC",
+            f"FROM {_table(CategoryPeriod)} WHERE {where} AND delivered_on <= %s",
             [*params, as_of],
         )
         for iin, code, assigned, removed, reason, delivered, version, loaded in cursor:
@@ -87,29 +110,14 @@ def load_people(
                     code, assigned, removed, reason, delivered, version, loaded.isoformat()
                 ),
             ]
-        # M3: per month, the net of cover-giving КНП rows paid within twelve months before
-        # their received_on; of those, the month-start net and the first payment-date day.
-        cursor.execute(
-            f"""
-            WITH p AS (
-                SELECT DISTINCT ON (reference, iin, period) iin, period, received_on,
-                       amount_kzt, knp
-                FROM {_table(Payment)} WHERE {where} AND delivered_on <= %s
-                ORDER BY reference, iin, period, delivered_on DESC, version DESC
-            )
-            SELECT p.iin, p.period, sum(p.amount_kzt),
-                   COALESCE(sum(p.amount_kzt) FILTER (WHERE k.cover_start = %s), 0),
-                   min(p.received_on) FILTER (WHERE k.cover_start = %s AND p.amount_kzt > 0)
-            FROM p JOIN {_table(KnpCode)} AS k ON k.code = p.knp AND k.gives_cover
-            WHERE (extract(year FROM p.received_on) * 12 + extract(month FROM p.received_on))
-                - (extract(year FROM p.period) * 12 + extract(month FROM p.period)) <= 12
-            GROUP BY p.iin, p.period
-            """,
-            [*params, as_of, engine.MONTH_START, engine.PAYMENT_DATE],
-        )
         months: dict[str, dict] = defaultdict(dict)
-        for iin, period, net, net_ms, first in cursor:
-            months[iin][period] = engine.MonthPay(net, net_ms, first)
+        for known in sorted(engine.knowledge_dates(windows, as_of)):
+            cursor.execute(
+                MONTHS_SQL.format(payment=_table(Payment), knp=_table(KnpCode), where=where),
+                [*params, known, engine.MONTH_START, engine.PAYMENT_DATE],
+            )
+            for iin, period, net, net_ms, first in cursor:
+                months[iin].setdefault(known, {})[period] = engine.MonthPay(net, net_ms, first)
         # Whoever paid anything is a known person, even without cover-giving rows.
         cursor.execute(
             f"SELECT DISTINCT iin FROM {_table(Payment)} WHERE {where} AND delivered_on <= %s",
@@ -117,6 +125,7 @@ def load_people(
         )
         for (iin,) in cursor:
             people[iin].months = months.get(iin, {})
+        knowledge = engine.knowledge_dates(windows, as_of)
         lwhere, lparams = selection.where("l.iin")
         cursor.execute(
             f"SELECT l.iin, l.snapshot_id FROM {_table(SecurityListing)} AS l "
@@ -168,7 +177,9 @@ def load_people(
             ]
             for day in (future[a] for a in authorities if a in future):
                 later[iin] = min(later.get(iin, day), day)
+    for iin in later:
+        people[iin]  # noqa: B018 - a person known only from later facts gets a row too
     for person in people.values():
-        if person.months is None:
-            person.months = {}
+        held = person.months or {}
+        person.months = {known: held.get(known, {}) for known in knowledge}
     return dict(people), later

@@ -69,7 +69,7 @@ def compute(selection: Selection, *, as_of: dt.date) -> Timelines:
     """The encoded timelines of the selected people known on ``as_of``, with valid_until."""
     knp = knp_rules()
     windows = failure_windows()
-    people, later = load_people(selection, as_of=as_of)
+    people, later = load_people(selection, as_of=as_of, windows=windows)
     return {
         iin: (encode(segments_of(facts, as_of=as_of, knp=knp, windows=windows)), later.get(iin))
         for iin, facts in people.items()
