@@ -10,10 +10,12 @@ class MhiRegistryConfig(AppConfig):
     demo_order = 50
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_migrate, post_save
 
         from core.models import KnpCode
 
+        from .reference import refill_after_flush
         from .signals import knp_changed
 
         post_save.connect(knp_changed, sender=KnpCode, dispatch_uid="mhi_knp_changed")
+        post_migrate.connect(refill_after_flush, sender=self, dispatch_uid="mhi_refill")

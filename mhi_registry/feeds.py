@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils.translation import gettext
@@ -28,6 +29,8 @@ from core.feeds import (
     Rule,
     register,
 )
+from core.feeds.pipeline import FeedSummary, import_feed_file
+from core.models import FeedFile
 
 from .models import (
     AUTHORITIES,
@@ -150,17 +153,6 @@ def store_snapshot(context) -> None:
         )
     cursor.execute(f"SELECT min(effective_on) FROM {context.valid_table}")
     effective_on = cursor.fetchone()[0]
-    previous = (
-        SecuritySnapshot.objects.filter(authority=authority)
-        .filter(delivered_on__lte=context.delivered_on)
-        .order_by("-delivered_on", "-sequence", "-id")
-        .first()
-    )
-    following = (
-        SecuritySnapshot.objects.filter(authority=authority, delivered_on__gt=context.delivered_on)
-        .order_by("delivered_on", "sequence", "id")
-        .first()
-    )
     snapshot = SecuritySnapshot.objects.create(
         authority=authority,
         delivered_on=context.delivered_on,
@@ -176,8 +168,80 @@ def store_snapshot(context) -> None:
     )
     persons = cursor.rowcount
     SecuritySnapshot.objects.filter(pk=snapshot.pk).update(persons=persons)
-    # Whose cover changes: the people of this list and of its neighbours in delivery order.
+    _queue_around(cursor, snapshot)
+
+
+def import_security_file(path: Path, delivered_on: dt.date | None = None) -> FeedSummary:
+    """Load one security-forces list (the inbox task's way).
+
+    The pipeline skips a file whose content was loaded before. For these lists
+    the content is not the delivery: an empty list, or the same staff list sent
+    again later, is a new snapshot from its own delivery (cl. 64). So a
+    duplicate by content under another file name becomes a snapshot of its own,
+    with the listing of the file it repeats.
+    """
+    parsed = security_file_name(path.name)
+    if delivered_on is None and parsed is not None:
+        delivered_on = parsed[1]
+    summary = import_feed_file(feed=SECURITY_FEED, path=path, delivered_on=delivered_on)
+    if not summary.duplicate_file:
+        return summary
+    record = (
+        FeedFile.objects.filter(
+            feed=SECURITY_FEED, file_name=path.name, status=FeedFile.Status.DUPLICATE
+        )
+        .select_related("duplicate_of")
+        .latest("id")
+    )
+    original = record.duplicate_of
+    if SecuritySnapshot.objects.filter(feed_file__file_name=path.name).exists():
+        return summary  # the same file again: nothing new
+    source = SecuritySnapshot.objects.get(feed_file=original)
+    if parsed is None or (parsed[0] != source.authority and source.persons):
+        error = gettext("Rows name another authority than the file name (%(authority)s).") % {
+            "authority": parsed[0] if parsed else "?"
+        }
+        FeedFile.objects.filter(pk=record.pk).update(status=FeedFile.Status.REFUSED, error=error)
+        raise FeedRefused(error)
+    with transaction.atomic():
+        # The attempt stays recorded as a duplicate of the content it repeats.
+        snapshot = SecuritySnapshot.objects.create(
+            authority=parsed[0],
+            delivered_on=delivered_on,
+            sequence=parsed[2],
+            effective_on=source.effective_on,
+            persons=source.persons,
+            feed_file=record,
+        )
+        listing = connection.ops.quote_name(SecurityListing._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {listing} (snapshot_id, iin) SELECT %s, iin FROM {listing} "
+                "WHERE snapshot_id = %s",
+                [snapshot.pk, source.pk],
+            )
+            _queue_around(cursor, snapshot)
+    return summary
+
+
+def _queue_around(cursor, snapshot: SecuritySnapshot) -> None:
+    """Whose cover changes: the people of this list and of its neighbours in delivery order."""
+    previous = (
+        SecuritySnapshot.objects.filter(authority=snapshot.authority)
+        .filter(delivered_on__lte=snapshot.delivered_on)
+        .exclude(pk=snapshot.pk)
+        .order_by("-delivered_on", "-sequence", "-id")
+        .first()
+    )
+    following = (
+        SecuritySnapshot.objects.filter(
+            authority=snapshot.authority, delivered_on__gt=snapshot.delivered_on
+        )
+        .order_by("delivered_on", "sequence", "id")
+        .first()
+    )
     neighbours = [s.pk for s in (previous, following) if s is not None]
+    listing = connection.ops.quote_name(SecurityListing._meta.db_table)
     queue_people(
         cursor,
         f"SELECT iin FROM {listing} WHERE snapshot_id = ANY(%s)",

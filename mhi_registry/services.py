@@ -194,10 +194,10 @@ def declare_failure(
     return created
 
 
-def queue_knp_payers(knp: KnpCode | str) -> None:
-    """A КНП added or changed: the people with payments under it are recomputed."""
+def queue_knp_payers(knp: KnpCode | str) -> int:
+    """A КНП added or changed: the people with payments under it are queued for a refresh."""
     code = knp.code if isinstance(knp, KnpCode) else knp
     iins = Payment.objects.filter(knp=code).values_list("iin", flat=True).distinct()
-    PendingRefresh.objects.bulk_create(
-        [PendingRefresh(iin=i) for i in iins.iterator()], ignore_conflicts=True, batch_size=5000
-    )
+    queued = [PendingRefresh(iin=i) for i in iins.iterator()]
+    PendingRefresh.objects.bulk_create(queued, ignore_conflicts=True, batch_size=5000)
+    return len(queued)

@@ -9,5 +9,5 @@ def knp_changed(sender, instance, raw=False, **kwargs) -> None:
     from .services import queue_knp_payers
     from .tasks import refresh_statuses
 
-    queue_knp_payers(instance)
-    transaction.on_commit(lambda: refresh_statuses.delay(), robust=True)
+    if queue_knp_payers(instance):
+        transaction.on_commit(lambda: refresh_statuses.delay(), robust=True)

@@ -17,12 +17,12 @@ from celery import group, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from core.feeds import FeedRefused, get_feed
+from core.feeds import FeedRefused
 from core.feeds.inbox import PROCESSED, REFUSED, _move, inbox_dir
-from core.feeds.pipeline import INBOX_LOCK_NAMESPACE, import_feed_file, try_feed_lock
+from core.feeds.pipeline import INBOX_LOCK_NAMESPACE, try_feed_lock
 
 from . import store
-from .feeds import SECURITY_FEED, security_file_name
+from .feeds import SECURITY_FEED, import_security_file, security_file_name
 from .models import Rebuild
 
 HOUR = 60 * 60
@@ -35,7 +35,12 @@ RETRY = {
 }
 
 
-@shared_task(name="mhi_registry.tasks.refresh_statuses", soft_time_limit=2 * HOUR, **RETRY)
+@shared_task(
+    name="mhi_registry.tasks.refresh_statuses",
+    soft_time_limit=2 * HOUR,
+    time_limit=2 * HOUR + 300,
+    **RETRY,
+)
 def refresh_statuses() -> int:
     """Recompute the stored status of every queued person; returns how many."""
     return store.refresh_pending()
@@ -70,7 +75,6 @@ def rebuild_status_store() -> int:
 )
 def import_security_forces_inbox() -> dict[str, Any]:
     """Load the new lists in delivery order (date, then N); refused files are moved aside."""
-    feed = get_feed(SECURITY_FEED)
     result: dict[str, Any] = {"feed": SECURITY_FEED, "files": [], "host": socket.gethostname()}
     folder = inbox_dir(SECURITY_FEED)
     if not folder.is_dir():
@@ -83,15 +87,14 @@ def import_security_forces_inbox() -> dict[str, Any]:
         parsed = {p: security_file_name(p.name) for p in files}
         order = sorted(files, key=lambda p: (parsed[p] is not None, parsed[p] and parsed[p][1:]))
         for path in order:
-            info = parsed[path]
             try:
-                summary = import_feed_file(
-                    feed=feed, path=path, delivered_on=info[1] if info else None
-                )
+                summary = import_security_file(path)
             except FeedRefused as exc:
                 _move(path, REFUSED)
                 result["files"].append({"file": path.name, "status": "refused", "error": str(exc)})
                 continue
             _move(path, PROCESSED)
             result["files"].append({"status": "loaded", **summary.as_dict()})
+            if summary.duplicate_file:
+                result["files"][-1]["status"] = "repeated"
     return result

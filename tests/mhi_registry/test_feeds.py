@@ -185,3 +185,30 @@ def test_stale_authority_is_reported_to_ops(load):
     assert (report["AFM"]["stale"], report["AFM"]["age_days"]) == (True, 29)
     assert (report["ACA"]["stale"], report["ACA"]["age_days"]) == (False, 10)
     assert report["MOD"]["stale"] is True and report["MOD"]["latest_delivery"] is None
+
+
+def test_m5_cl64_a_list_repeating_earlier_content_is_a_new_delivery(tmp_path):
+    from mhi_registry.feeds import import_security_file
+
+    from .conftest import SECURITY_COLUMNS, write_csv
+
+    a = make_iin(61)
+    listed = security_rows("MOD", [a])
+    days = [("20261101", listed), ("20261105", []), ("20261110", listed)]
+    for stamp, rows in days:
+        import_security_file(
+            write_csv(tmp_path, f"mhi_security_forces_MOD_{stamp}.csv", SECURITY_COLUMNS, rows)
+        )
+    # An empty list of another authority repeats the empty MOD content: still its own list.
+    import_security_file(
+        write_csv(tmp_path, "mhi_security_forces_MIA_20261111.csv", SECURITY_COLUMNS, [])
+    )
+    assert SecuritySnapshot.objects.filter(authority="MOD").count() == 3
+    assert SecuritySnapshot.objects.filter(authority="MIA", persons=0).count() == 1
+    store.refresh_pending(as_of=TODAY)
+    assert trimmed(a, D(2026, 11, 4), TODAY)["covered_until"] == "2026-11-04"
+    assert trimmed(a, D(2026, 11, 7), TODAY)["insured"] is False
+    assert trimmed(a, D(2026, 11, 20), TODAY)["covered_until"] is None
+    # The same file sent again is nothing new.
+    again = import_security_file(tmp_path / "mhi_security_forces_MOD_20261110.csv")
+    assert again.duplicate_file and SecuritySnapshot.objects.count() == 4
