@@ -1,12 +1,15 @@
-"""Admin of ОСНС contracts: read-only, every version; written only by the feed and the API."""
+"""Admin of ОСНС contracts: read-only, every version with its flags; written only by the
+feed and the API."""
 
 from django.contrib import admin
+
+from core.feeds.admin import FeedFactAdmin
 
 from .models import OsnsContract
 
 
 @admin.register(OsnsContract)
-class OsnsContractAdmin(admin.ModelAdmin):
+class OsnsContractAdmin(FeedFactAdmin):
     list_display = (
         "contract_number",
         "contract_series",
@@ -16,8 +19,9 @@ class OsnsContractAdmin(admin.ModelAdmin):
         "starts_on",
         "ends_on",
         "terminated_on",
+        "termination_code",
         "premium_kzt",
-        "premium_below_minimum",
+        "flags_text",
         "version",
         "is_current",
         "delivered_on",
@@ -25,21 +29,8 @@ class OsnsContractAdmin(admin.ModelAdmin):
     list_filter = (
         "is_current",
         "premium_below_minimum",
-        "termination_reason",
+        "termination_code",
         "delivered_on",
     )
     search_fields = ("=insurer_bin", "=policyholder_bin", "contract_number")
     date_hierarchy = "starts_on"
-    show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -64,7 +64,7 @@ def seed_contracts_demo(*, rng: random.Random, today: dt.date, users: dict) -> s
 
     update = [dict(row) for row in rng.sample(rows, k=min(40, len(rows)))]
     for row in update[:15]:  # terminated early at the policyholder's request
-        row["termination_reason"] = "policyholder_request"
+        row["termination_reason"] = "По инициативе страхователя"
         row["terminated_on"] = today.isoformat()
     for row in update[15:30]:  # corrected payroll and workers
         row["workers_count"] = str(int(row["workers_count"]) + rng.randint(1, 20))

@@ -3,11 +3,24 @@ seed 000 cl. 6)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.feeds import CHOICE, DATE, DECIMAL, IIN_BIN, INT, KATO, OKED, Column, Feed, Rule, register
+from core.feeds import (
+    DATE,
+    DECIMAL,
+    IIN_BIN,
+    INT,
+    KATO,
+    OKED,
+    Column,
+    Derived,
+    Feed,
+    Flag,
+    Rule,
+    register,
+)
 from core.feeds.organisations import OrganisationColumns, register_organisations
 from core.models import Organisation
 
-from .models import IDENTITY, TerminationReason
+from .models import IDENTITY, termination_code_sql
 
 ESBD_CONTRACTS = register(
     Feed(
@@ -27,48 +40,20 @@ ESBD_CONTRACTS = register(
             Column("concluded_on", DATE),
             Column("starts_on", DATE),
             Column("ends_on", DATE),
-            Column("termination_reason", CHOICE, required=False, choices=TerminationReason.values),
+            # cl. 6.7: the reason's name as the insurer wrote it; its code is derived.
+            Column("termination_reason", required=False, max_length=500),
             Column("terminated_on", DATE, required=False),
             Column("annual_payroll_kzt", DECIMAL),
             Column("premium_kzt", DECIMAL),
             Column("workers_count", INT),
         ],
         identity=IDENTITY,
+        derived=[Derived("termination_code", termination_code_sql("termination_reason"))],
+        # Rejected: what cannot be read (FEEDS.md). A contract terminated on or before
+        # its start loads: it was cancelled before cover began and covers no day.
         rules=[
             Rule(
-                "concluded_on <= starts_on",
-                column="concluded_on",
-                reason=_("concluded_on is after starts_on."),
-            ),
-            Rule(
                 "starts_on <= ends_on", column="ends_on", reason=_("ends_on is before starts_on.")
-            ),
-            Rule(
-                "ends_on < starts_on + interval '12 months'",
-                column="ends_on",
-                reason=_(
-                    "The term is longer than 12 months (ends_on must be before starts_on + 12 months)."
-                ),
-            ),
-            Rule(
-                "terminated_on IS NULL OR termination_reason <> ''",
-                column="termination_reason",
-                reason=_("termination_reason is required with terminated_on."),
-            ),
-            Rule(
-                "termination_reason = '' OR terminated_on IS NOT NULL",
-                column="terminated_on",
-                reason=_("terminated_on is required with termination_reason."),
-            ),
-            Rule(
-                "terminated_on >= concluded_on",
-                column="terminated_on",
-                reason=_("terminated_on is before concluded_on."),
-            ),
-            Rule(
-                "terminated_on <= ends_on + 1",
-                column="terminated_on",
-                reason=_("terminated_on is later than the day after ends_on."),
             ),
             Rule(
                 "annual_payroll_kzt >= 0",
@@ -76,12 +61,50 @@ ESBD_CONTRACTS = register(
                 reason=_("The annual payroll fund cannot be negative."),
             ),
             Rule(
-                "premium_kzt > 0", column="premium_kzt", reason=_("The premium must be positive.")
+                "premium_kzt >= 0",
+                column="premium_kzt",
+                reason=_("The premium cannot be negative."),
             ),
             Rule(
                 "workers_count >= 0",
                 column="workers_count",
                 reason=_("The number of workers cannot be negative."),
+            ),
+            # Flagged, loaded: what breaks an expectation of seed 000 / 002.
+            Flag(
+                "concluded_on <= starts_on",
+                column="concluded_on",
+                reason=_("concluded_on is after starts_on."),
+            ),
+            Flag(
+                "terminated_on >= concluded_on",
+                column="terminated_on",
+                reason=_("terminated_on is before concluded_on."),
+            ),
+            Flag(
+                "ends_on < starts_on + interval '12 months'",
+                column="ends_on",
+                reason=_("The term is 12 months or longer (the law sets 12 months at most)."),
+            ),
+            Flag(
+                "terminated_on IS NULL OR termination_reason <> ''",
+                column="termination_reason",
+                reason=_("terminated_on is given without termination_reason."),
+            ),
+            Flag(
+                "termination_reason = '' OR terminated_on IS NOT NULL",
+                column="terminated_on",
+                reason=_("termination_reason is given without terminated_on."),
+            ),
+            Flag(
+                "terminated_on <= ends_on + 1",
+                column="terminated_on",
+                reason=_("terminated_on is later than the day after ends_on."),
+            ),
+            Flag(
+                "premium_kzt >= 70000",
+                column="premium_kzt",
+                reason=_("The premium is 0 or under the minimum of 70 000 tenge."),
             ),
         ],
         post_load=[

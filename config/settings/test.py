@@ -27,3 +27,6 @@ AXES_FAILURE_LIMIT = 5
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default=f"test-{os.getpid()}")
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Feeds declared only for the tests of the shared feed pipeline (tests/feedapp).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.feedapp"]  # noqa: F405

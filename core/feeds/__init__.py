@@ -4,7 +4,9 @@ An app declares its feeds in ``<app>/feeds.py`` (found by ``autodiscover`` at
 start-up)::
 
     register(Feed(name="...", model="app.FactModel", columns=[Column(...)],
-                  identity=("...",), rules=[Rule("a <= b", column="b", reason=_("..."))]))
+                  identity=("...",),
+                  rules=[Rule("a <= b", column="b", reason=_("...")),      # rejects the row
+                         Flag("c >= 70000", column="c", reason=_("..."))]))  # loads it, flagged
 
 and loads files with ``core.feeds.pipeline.import_feed_file`` (the
 ``import_feed`` command and the ``core.tasks.import_feed_inbox`` task).
@@ -14,15 +16,20 @@ from .declarations import (
     CHOICE,
     DATE,
     DECIMAL,
+    FLAG,
     IIN_BIN,
     INT,
     KATO,
     MONTH,
     OKED,
+    REJECT,
     TEXT,
     Column,
+    Derived,
     Feed,
     FileRule,
+    Flag,
+    LoadContext,
     Rule,
 )
 from .files import FeedRefused
@@ -32,6 +39,8 @@ __all__ = [
     "CHOICE",
     "DATE",
     "DECIMAL",
+    "FLAG",
+    "REJECT",
     "IIN_BIN",
     "INT",
     "KATO",
@@ -39,9 +48,12 @@ __all__ = [
     "OKED",
     "TEXT",
     "Column",
+    "Derived",
     "Feed",
     "FeedRefused",
     "FileRule",
+    "Flag",
+    "LoadContext",
     "Rule",
     "UnknownFeed",
     "autodiscover",

@@ -8,6 +8,7 @@ evaluates to false (a NULL result - a missing optional value - passes).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
-    from .pipeline import LoadContext
+    from core.models import FeedFile
 
 # Lower-case words joined by single underscores (the pipeline's own names use "__").
 NAME_RE = re.compile(r"^[a-z](?:_?[a-z0-9]){0,50}$")
@@ -38,6 +39,10 @@ RESERVED_NAMES = frozenset(
         "in_force",
         "max_version",
         "max_delivered",
+        "flags",
+        "problems",
+        "rejected_by_rule",
+        "source_row",
     }
 )
 
@@ -53,6 +58,15 @@ CHOICE = "choice"
 COLUMN_TYPES = (TEXT, DATE, MONTH, DECIMAL, INT, IIN_BIN, KATO, OKED, CHOICE)
 # Types stored as text: an empty cell is stored as "" (never NULL).
 TEXT_LIKE_TYPES = (TEXT, IIN_BIN, KATO, OKED, CHOICE)
+
+# What a failing rule does with its row (FEEDS.md: "reject only what cannot be read;
+# flag what looks wrong").
+REJECT = "reject"
+FLAG = "flag"
+RULE_KINDS = (REJECT, FLAG)
+
+# How a partitioned fact table is cut along its partition key (a DATE or MONTH column).
+PARTITION_INTERVALS = ("month", "year")
 
 
 def _check_name(kind: str, name: str) -> None:
@@ -97,17 +111,50 @@ class Column:
 class Rule:
     """A row check: ``check`` is a SQL boolean over the row's typed columns.
 
-    A failing row is rejected with ``reason`` and the raw value of ``column``.
-    Rules run only on rows whose every cell has the right type.
+    When ``check`` is false, a ``kind=REJECT`` rule (the default) rejects the row
+    with ``reason`` and the raw value of ``column``; a ``kind=FLAG`` rule loads
+    the row and records the same (file, row, column, value, reason) as a flag,
+    also kept on the fact version (``FeedFact.flags``). Rules run only on rows
+    whose every cell has the right type; flags are recorded only for rows that
+    load (or are unchanged).
     """
 
     check: str
     column: str
     reason: str | Promise
+    kind: str = REJECT
 
     def __post_init__(self) -> None:
         if len(str(self.reason)) > 255:
             raise ImproperlyConfigured("A rule's reason must fit in 255 characters")
+        if self.kind not in RULE_KINDS:
+            raise ImproperlyConfigured(f"A rule's kind must be one of {RULE_KINDS}")
+
+    @property
+    def flags(self) -> bool:
+        return self.kind == FLAG
+
+
+def Flag(check: str, column: str, reason: str | Promise) -> Rule:  # noqa: N802 (reads as a class)
+    """A rule that loads the row and flags it when ``check`` is false."""
+    return Rule(check, column=column, reason=reason, kind=FLAG)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A fact field computed from the row: ``expression`` is SQL over the typed columns.
+
+    Stored in the model field ``name``; not compared to tell versions apart (it
+    follows from the columns that are).
+    """
+
+    name: str
+    expression: str
+
+    def __post_init__(self) -> None:
+        _check_name("Derived column", self.name)
+        if self.name in RESERVED_NAMES:
+            raise ImproperlyConfigured(f"Derived column name {self.name} is reserved")
 
 
 @dataclass(frozen=True)
@@ -124,9 +171,17 @@ class Feed:
     """A feed: file columns, identity, rules, the fact model and post-load hooks.
 
     ``model`` is "app_label.ModelName" of a ``core.models.FeedFact`` subclass
-    with a field per column. ``post_load`` hooks run inside the load's
-    transaction with a ``LoadContext`` (e.g. to register organisations or
-    recompute what depends on the changed identities).
+    with a field per column (and per ``derived`` value). ``post_load`` hooks run
+    inside the load's transaction with a ``LoadContext`` (e.g. to register
+    organisations or recompute what depends on the changed identities).
+
+    ``partition_by`` declares an append-mostly feed (payments by ``period``):
+    its fact table is a PostgreSQL table partitioned by range of that identity
+    column (made so in the app's migration with
+    ``core.feeds.partitions.PartitionFactTable``), cut every
+    ``partition_interval`` ("month" or "year"); the pipeline creates the
+    partitions a file needs and reads only the partitions the file touches. A
+    correction still makes a new version.
     """
 
     name: str
@@ -137,11 +192,14 @@ class Feed:
     file_rules: tuple[FileRule, ...] = ()
     post_load: tuple[Callable[[LoadContext], Any], ...] = ()
     description: str | Promise = ""
+    derived: tuple[Derived, ...] = ()
+    partition_by: str | None = None
+    partition_interval: str = "month"
     _by_name: dict[str, Column] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         _check_name("Feed", self.name)
-        for attr in ("columns", "identity", "rules", "file_rules", "post_load"):
+        for attr in ("columns", "identity", "rules", "file_rules", "post_load", "derived"):
             value = getattr(self, attr)
             if callable(value) and attr == "post_load":
                 value = (value,)
@@ -168,6 +226,26 @@ class Feed:
                 raise ImproperlyConfigured(
                     f"Feed {self.name}: rule names unknown column {rule.column}"
                 )
+        for derived in self.derived:
+            if derived.name in by_name:
+                raise ImproperlyConfigured(
+                    f"Feed {self.name}: derived {derived.name} is also a column"
+                )
+        if self.partition_by is not None:
+            key = by_name.get(self.partition_by)
+            if key is None or self.partition_by not in self.identity:
+                raise ImproperlyConfigured(
+                    f"Feed {self.name}: partition key {self.partition_by} must be an identity column"
+                )
+            if key.type not in (DATE, MONTH) or key.blank:
+                raise ImproperlyConfigured(
+                    f"Feed {self.name}: partition key {self.partition_by} must be a required "
+                    "date or month"
+                )
+            if self.partition_interval not in PARTITION_INTERVALS:
+                raise ImproperlyConfigured(
+                    f"Feed {self.name}: partition_interval must be one of {PARTITION_INTERVALS}"
+                )
 
     def column(self, name: str) -> Column:
         return self._by_name[name]
@@ -181,6 +259,14 @@ class Feed:
         return tuple(c.name for c in self.columns if c.required)
 
     @property
+    def reject_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if not r.flags)
+
+    @property
+    def flag_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.flags)
+
+    @property
     def value_columns(self) -> tuple[str, ...]:
         """Columns compared to tell a new version from an unchanged one."""
         return tuple(c.name for c in self.columns if c.name not in self.identity)
@@ -189,3 +275,23 @@ class Feed:
         from django.apps import apps
 
         return apps.get_model(self.model)
+
+
+@dataclass
+class LoadContext:
+    """What a post-load hook gets, inside the load's transaction.
+
+    ``valid_table``: every valid row of the file (``row_no`` and the typed
+    columns by their declared names), superseded and unchanged ones included.
+    ``new_table``: the rows written as new versions (typed columns, ``row_no``,
+    ``version``, ``becomes_current``). ``latest_delivery``: no file of the feed
+    with a later delivery date has been loaded.
+    """
+
+    feed: Feed
+    feed_file: FeedFile
+    delivered_on: dt.date
+    cursor: Any
+    latest_delivery: bool
+    valid_table: str = "feed_valid"
+    new_table: str = "feed_new"

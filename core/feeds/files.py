@@ -1,10 +1,15 @@
 """Reading a feed file before anything is written: name, checksum, encoding, header.
 
-``prepare_file`` reads the file once as bytes (SHA-256, UTF-8 check) and once
-as CSV, refusing it (``FeedRefused``) when it is unusable, and writes the
-declared columns of every record, numbered as in a spreadsheet (header = row
-1), to a spool file that the load COPYs into its staging table. A record whose
-cells are all empty is skipped and not counted.
+``prepare_file`` reads the file once as bytes (SHA-256, UTF-8 check, lines)
+and its header as CSV, refusing it (``FeedRefused``) when it is unusable. The
+load then COPYs the file itself into its staging table (``copy_direct``): a
+file of one record per line, every record as wide as the header, is read by
+PostgreSQL alone. When that COPY fails or counts other than the file's lines
+(a quoted line break, a blank line, a short or long row, a NUL), the load
+falls back to ``write_spool``: Python reads every record as CSV and writes the
+declared columns, numbered as in a spreadsheet (header = row 1) and with the
+record's problem, to a spool that is COPYed instead. A record whose cells are
+all empty is skipped and not counted.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import io
 import operator
 import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -81,7 +87,12 @@ class PreparedFile:
     sha256: str
     header_width: int
     columns: tuple[str, ...]  # declared columns present in the header, in declared order
-    records: int  # non-blank data records
+    positions: dict[str, int]  # declared column -> position in the header (0-based)
+    data_lines: int  # physical lines after the header
+    copy_direct: bool  # worth trying a COPY of the file itself
+    has_nul: bool = False
+    started: float = 0.0  # time.perf_counter() when reading began
+    records: int | None = None  # non-blank data records, once the spool is written
     spool: IO[bytes] | None = field(default=None, repr=False)
 
     def close(self) -> None:
@@ -90,16 +101,32 @@ class PreparedFile:
             self.spool = None
 
 
-def file_digest(path: Path) -> tuple[str, int, bool]:
-    """(SHA-256 hex, size, whether a NUL byte occurs); refuses a file that is not UTF-8."""
+@dataclass(frozen=True)
+class Digest:
+    sha256: str
+    size: int
+    has_nul: bool
+    lines: int  # physical lines ("\n"-terminated, plus an unterminated last one)
+    end_marker: bool  # a line "\." (COPY's end of data) occurs
+
+
+def file_digest(path: Path) -> Digest:
+    """Reads the file once as bytes; refuses a file that is not UTF-8."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     size = 0
     has_nul = False
+    newlines = 0
+    end_marker = False
+    tail = b"\n"
     try:
         with path.open("rb") as f:
             while chunk := f.read(CHUNK):
                 digest.update(chunk)
+                newlines += chunk.count(b"\n")
+                joined = tail + chunk
+                end_marker = end_marker or b"\n\\.\n" in joined or b"\n\\.\r\n" in joined
+                tail = joined[-3:]
                 pending = len(decoder.getstate()[0])
                 try:
                     decoder.decode(chunk)
@@ -120,7 +147,9 @@ def file_digest(path: Path) -> tuple[str, int, bool]:
         raise FeedRefused(
             _("The file cannot be read: %(error)s") % {"error": exc.strerror}
         ) from exc
-    return digest.hexdigest(), size, has_nul
+    ends_open = size > 0 and not tail.endswith(b"\n")
+    end_marker = end_marker or tail.endswith(b"\n\\.")
+    return Digest(digest.hexdigest(), size, has_nul, newlines + ends_open, end_marker)
 
 
 def _header(names: list[str], feed: Feed) -> dict[str, int]:
@@ -149,28 +178,53 @@ def _header(names: list[str], feed: Feed) -> dict[str, int]:
 
 
 def prepare_file(feed: Feed, path: Path) -> PreparedFile:
-    sha256, size, has_nul = file_digest(path)
+    """Checks the bytes and the header; the records are read by the load."""
+    started = time.perf_counter()
+    digest = file_digest(path)
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader, None)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise FeedRefused(
+                _("The file is not readable CSV (row %(row)s): %(error)s")
+                % {"row": 1, "error": exc}
+            ) from exc
+        header_lines = reader.line_num
+    if header is None or not any(h.strip() for h in header):
+        raise FeedRefused(_("The file is empty or its first row is blank: no header row."))
+    positions = _header(header, feed)
+    return PreparedFile(
+        path=path,
+        size=digest.size,
+        sha256=digest.sha256,
+        header_width=len(header),
+        columns=tuple(c for c in feed.column_names if c in positions),
+        positions=positions,
+        data_lines=digest.lines - 1,
+        copy_direct=header_lines == 1 and not digest.has_nul and not digest.end_marker,
+        has_nul=digest.has_nul,
+        started=started,
+    )
+
+
+def write_spool(feed: Feed, prepared: PreparedFile) -> IO[bytes]:
+    """Every record as CSV: row number, problem, field count, the declared cells present."""
     spool = tempfile.TemporaryFile("w+b")
+    row_no = 1
     try:
         text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
         writer = csv.writer(text, lineterminator="\n")
         records = 0
-        row_no = 1
-        with path.open(encoding="utf-8-sig", newline="") as f:
+        with prepared.path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
             try:
-                header = next(reader, None)
-                if header is None or not any(h.strip() for h in header):
-                    raise FeedRefused(
-                        _("The file is empty or its first row is blank: no header row.")
-                    )
-                positions = _header(header, feed)
-                present = tuple(c for c in feed.column_names if c in positions)
+                next(reader)
+                present = prepared.columns
                 # The extra 0 makes itemgetter return a tuple even for one column.
-                pick = operator.itemgetter(*(positions[c] for c in present), 0)
-                width = len(header)
+                pick = operator.itemgetter(*(prepared.positions[c] for c in present), 0)
+                width = prepared.header_width
                 blanks = [""] * len(present)
-                # Cells are trimmed in SQL; this loop runs per record, so it stays minimal.
                 for record in reader:
                     row_no += 1
                     if not any(record):
@@ -180,7 +234,7 @@ def prepare_file(feed: Feed, path: Path) -> PreparedFile:
                         writer.writerow([row_no, PROBLEM_FIELD_COUNT, len(record), *blanks])
                         continue
                     values = pick(record)[:-1]
-                    if has_nul and any("\x00" in v for v in values):
+                    if prepared.has_nul and any("\x00" in v for v in values):
                         writer.writerow([row_no, PROBLEM_NUL, width, *blanks])
                         continue
                     writer.writerow((row_no, "", width, *values))
@@ -197,12 +251,6 @@ def prepare_file(feed: Feed, path: Path) -> PreparedFile:
     except BaseException:
         spool.close()
         raise
-    return PreparedFile(
-        path=path,
-        size=size,
-        sha256=sha256,
-        header_width=width,
-        columns=present,
-        records=records,
-        spool=spool,
-    )
+    prepared.records = records
+    prepared.spool = spool
+    return spool

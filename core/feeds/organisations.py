@@ -17,7 +17,7 @@ from django.db import connection
 from core.models import Organisation, Region
 
 from . import sql
-from .pipeline import LoadContext
+from .declarations import LoadContext
 
 
 @dataclass(frozen=True)

@@ -33,23 +33,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from core.models import FeedFile, FeedRejection
+from core.models import FeedFile
 
 from . import sql
-from .declarations import Feed
-from .files import (
-    PROBLEM_FIELD_COUNT,
-    PROBLEM_NUL,
-    FeedRefused,
-    PreparedFile,
-    delivery_date,
-    prepare_file,
-)
+from .declarations import Feed, LoadContext
+from .files import FeedRefused, PreparedFile, delivery_date, prepare_file, write_spool
+from .partitions import insert_into_partitions
+from .progress import Progress, ProgressCallback
 from .registry import get_feed
+from .statements import LoadStatements
 
 logger = logging.getLogger(__name__)
 
@@ -62,16 +59,17 @@ INTERRUPTED = gettext_noop(
 )
 
 WORK_MEM = "64MB"
-
-# Cells are trimmed of these (an all-blank cell is empty).
-TRIMMED = sql.literal(" \t\r\n\f\v\u00a0\ufeff")
-
-WORK_TABLES = ("feed_stage", "feed_typed", "feed_valid", "feed_win", "feed_prev", "feed_new")
+# Temporary tables (the staging and checked rows) are kept in the backend's own buffers
+# up to this size, then in files: bounded, whatever the size of the file.
+TEMP_BUFFERS = "256MB"
+# Bytes handed to COPY per read (the progress of the COPY is reported per read).
+COPY_CHUNK = 1 << 18
 
 
 @dataclass(frozen=True)
 class FeedSummary:
-    """The one-line summary of FEEDS.md: rows = loaded + unchanged + superseded + rejected."""
+    """The one-line summary of FEEDS.md: rows = loaded + unchanged + superseded + rejected;
+    ``flagged`` counts loaded or unchanged rows carrying a flag."""
 
     feed: str
     file: str
@@ -82,6 +80,7 @@ class FeedSummary:
     superseded: int
     rejected: int
     duplicate_file: bool
+    flagged: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +92,7 @@ class FeedSummary:
             "unchanged": self.unchanged,
             "superseded": self.superseded,
             "rejected": self.rejected,
+            "flagged": self.flagged,
             "duplicate_file": self.duplicate_file,
         }
 
@@ -100,33 +100,19 @@ class FeedSummary:
         return json.dumps(self.as_dict(), ensure_ascii=False)
 
 
-@dataclass
-class LoadContext:
-    """What a post-load hook gets, inside the load's transaction.
-
-    ``valid_table``: every valid row of the file (``row_no`` and the typed
-    columns by their declared names), superseded and unchanged ones included.
-    ``new_table``: the rows written as new versions (typed columns, ``row_no``,
-    ``version``, ``becomes_current``). ``latest_delivery``: no file of the feed
-    with a later delivery date has been loaded.
-    """
-
-    feed: Feed
-    feed_file: FeedFile
-    delivered_on: dt.date
-    cursor: Any
-    latest_delivery: bool
-    valid_table: str = "feed_valid"
-    new_table: str = "feed_new"
-
-
 def import_feed_file(
-    *, feed: Feed | str, path: str | Path, delivered_on: dt.date | None = None
+    *,
+    feed: Feed | str,
+    path: str | Path,
+    delivered_on: dt.date | None = None,
+    progress: ProgressCallback | None = None,
 ) -> FeedSummary:
     """Load one file of ``feed`` exactly once (see the module docstring).
 
     Raises ``FeedRefused`` when the file is unusable (nothing loaded, recorded
     as ``refused``); any other error is recorded as ``failed`` and re-raised.
+    ``progress(step, rows_done, seconds)`` is called as the load moves; the
+    ``FeedFile`` shows the same step and rows (committed apart, throttled).
     """
     feed = get_feed(feed) if isinstance(feed, str) else feed
     path = Path(path)
@@ -159,7 +145,8 @@ def import_feed_file(
                 status=FeedFile.Status.LOADING,
             )
             try:
-                summary = _load(feed, attempt, prepared, delivered)
+                with Progress(attempt, callback=progress) as tracker:
+                    summary = _load(feed, attempt, prepared, delivered, tracker)
             except FeedRefused as exc:
                 _finish_attempt(attempt, FeedFile.Status.REFUSED, str(exc))
                 raise
@@ -243,7 +230,9 @@ def _record_refusal(feed: Feed, path: Path, delivered_on: dt.date | None, error:
 def _record_duplicate(
     feed: Feed, path: Path, prepared: PreparedFile, delivered: dt.date, original: FeedFile
 ) -> FeedSummary:
-    summary = FeedSummary(feed.name, path.name, delivered, 0, 0, 0, 0, 0, duplicate_file=True)
+    summary = FeedSummary(
+        feed.name, path.name, delivered, 0, 0, 0, 0, 0, duplicate_file=True, flagged=0
+    )
     FeedFile.objects.create(
         feed=feed.name,
         file_name=path.name,
@@ -271,15 +260,46 @@ def _finish_attempt(attempt: FeedFile, status: str, error: str) -> None:
         )
 
 
-def _load(feed: Feed, attempt: FeedFile, prepared: PreparedFile, delivered: dt.date) -> FeedSummary:
-    statements = LoadStatements(feed, prepared.columns, attempt.pk, delivered)
+class _CopyReader:
+    """The file as COPY reads it, reporting rows (lines) read as it goes."""
+
+    def __init__(self, f, tracker: Progress) -> None:
+        self.f = f
+        self.tracker = tracker
+        self.lines = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.f.read(size)
+        self.lines += chunk.count(b"\n")
+        self.tracker.rows(max(self.lines - 1, 0))
+        return chunk
+
+    def readline(self, size: int = -1) -> bytes:  # pragma: no cover - COPY uses read
+        return self.f.readline(size)
+
+
+def _load(
+    feed: Feed, attempt: FeedFile, prepared: PreparedFile, delivered: dt.date, tracker: Progress
+) -> FeedSummary:
+    statements = LoadStatements(
+        feed,
+        prepared.columns,
+        attempt.pk,
+        delivered,
+        header_width=prepared.header_width,
+        positions=prepared.positions,
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL application_name = %s", [f"import_feed:{feed.name}"[:63]])
         if connection.pg_version >= 140000:
             # A backend whose client was killed stops at once instead of finishing its query.
             cursor.execute("SET LOCAL client_connection_check_interval = '1s'")
-        # Sorts for "last row per identity" and hashing over a whole file stay in memory.
+        # Sorts and hashes over a whole file stay in memory up to this, then spill to disk.
         cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
+        # The load's statements run once each: compiling them costs more than it saves.
+        cursor.execute("SET LOCAL jit = off")
+        # Has effect only before the session's first temporary table (a fresh process).
+        cursor.execute("SET LOCAL temp_buffers = %s", [TEMP_BUFFERS])
         timings: dict[str, float] = {}
 
         def run(label: str, statement: str) -> None:
@@ -287,24 +307,55 @@ def _load(feed: Feed, attempt: FeedFile, prepared: PreparedFile, delivered: dt.d
             cursor.execute(statement)
             timings[label] = timings.get(label, 0.0) + time.perf_counter() - started
 
-        for statement in statements.prepare():
-            cursor.execute(statement)
+        tracker.step("copy")
         started = time.perf_counter()
-        cursor.copy_expert(statements.copy(), prepared.spool)
+        direct = _copy(cursor, statements, prepared, tracker)
         timings["copy"] = time.perf_counter() - started
-        run("types", statements.typed())
-        run("type_rejections", statements.type_rejections())
+        tracker.step("check")
+        run("check", statements.checked(direct=direct))
+        run("check", "ANALYZE feed_checked")
+        tracker.step("rejections")
+        run("rejections", statements.rejections())
         if feed.file_rules:
             run("file_rules", statements.file_rules())
             for rule, passed in zip(feed.file_rules, cursor.fetchone(), strict=True):
                 if not passed:
                     raise FeedRefused(gettext(sql.source_text(rule.reason)))
-        if feed.rules:
-            run("rules", statements.rule_rejections())
-        for label, statement in statements.versions():
+        tracker.step("versions")
+        if feed.partition_by:
+            run("versions", statements.key_bounds())
+            low, high = cursor.fetchone()
+            statements.key_range = (low, high) if low is not None else None
+        for statement in statements.winners():
+            run("winners", statement)
+        facts_exist = False
+        if statements.key_range is not None or not feed.partition_by:
+            run("versions", statements.facts_exist())
+            facts_exist = cursor.fetchone()[0]
+        for label, statement in statements.versions(facts_exist=facts_exist):
             run(label, statement)
+        tracker.step("insert")
+        if feed.partition_by:
+            run("insert", statements.partition_keys())
+            days = [row[0] for row in cursor.fetchall()]
+            started = time.perf_counter()
+            insert_into_partitions(
+                cursor,
+                table=statements.fact_table_name,
+                key=statements.fact_column_name(feed.partition_by),
+                source_key=feed.partition_by,
+                days=days,
+                interval=feed.partition_interval,
+                insert=statements.insert,
+            )
+            timings["insert"] = timings.get("insert", 0.0) + time.perf_counter() - started
+        else:
+            run("insert", statements.insert())
+        if feed.flag_rules:
+            run("flags", statements.flags())
         cursor.execute(statements.counts())
-        rows, rejected, valid, winners, new = cursor.fetchone()
+        rows, rejected, valid, superseded, new, flagged = cursor.fetchone()
+        tracker.step("post_load", rows)
         context = LoadContext(
             feed=feed,
             feed_file=attempt,
@@ -324,11 +375,13 @@ def _load(feed: Feed, attempt: FeedFile, prepared: PreparedFile, delivered: dt.d
             delivered_on=delivered,
             rows=rows,
             loaded=new,
-            unchanged=winners - new,
-            superseded=valid - winners,
+            unchanged=valid - superseded - new,
+            superseded=superseded,
             rejected=rejected,
+            flagged=flagged,
             duplicate_file=False,
         )
+        tracker.step("finish", rows)
         FeedFile.objects.filter(pk=attempt.pk).update(
             status=FeedFile.Status.LOADED,
             rows=summary.rows,
@@ -336,216 +389,54 @@ def _load(feed: Feed, attempt: FeedFile, prepared: PreparedFile, delivered: dt.d
             unchanged=summary.unchanged,
             superseded=summary.superseded,
             rejected=summary.rejected,
+            flagged=summary.flagged,
+            step="",
+            rows_done=summary.rows,
             summary=summary.as_dict(),
             error="",
             finished_at=timezone.now(),
         )
-        cursor.execute(statements.drop())
+        for statement in statements.drop():
+            cursor.execute(statement)
     logger.debug(
         "feed %s: file %s seconds per step %s",
         feed.name,
         attempt.pk,
         {k: round(v, 3) for k, v in timings.items()},
     )
+    logger.debug(
+        "feed %s: file %s load seconds %.3f (checksum and header read included)",
+        feed.name,
+        attempt.pk,
+        time.perf_counter() - prepared.started,
+    )
     return summary
 
 
-class LoadStatements:
-    """The SQL of one load, generated from the feed's declaration.
+def _copy(cursor, statements: LoadStatements, prepared: PreparedFile, tracker: Progress) -> bool:
+    """COPY the file itself when it reads as one record per line, else the spool.
 
-    Statements take no parameters (the file id and the delivery date are
-    inlined as typed literals), so a rule may use ``%`` freely.
+    Returns whether the direct COPY was kept. A direct COPY that fails, or counts
+    other rows than the file has lines, is undone (savepoint) and the file is read
+    record by record in Python instead.
     """
-
-    def __init__(
-        self, feed: Feed, present: tuple[str, ...], feed_file_id: int, delivered: dt.date
-    ) -> None:
-        self.feed = feed
-        self.present = present
-        self.file_id = int(feed_file_id)
-        self.delivered = f"DATE '{delivered.isoformat()}'"
-        model = feed.fact_model()
-        self.fact_table = connection.ops.quote_name(model._meta.db_table)
-        self.fact_columns = {
-            f.name: connection.ops.quote_name(f.column) for f in model._meta.concrete_fields
-        }
-        self.rejection_table = connection.ops.quote_name(FeedRejection._meta.db_table)
-
-    # Helpers -------------------------------------------------------------
-
-    def _fact(self, name: str) -> str:
-        return self.fact_columns[name]
-
-    def _identity_join(self, left: str, right: str, *, right_fact: bool = False) -> str:
-        parts = []
-        for name in self.feed.identity:
-            right_column = self._fact(name) if right_fact else sql.ident(name)
-            parts.append(f"{left}.{sql.ident(name)} = {right}.{right_column}")
-        return " AND ".join(parts)
-
-    def _rejections_insert(self) -> str:
-        return f"INSERT INTO {self.rejection_table} (feed_file_id, row_number, {connection.ops.quote_name('column')}, value, reason) "
-
-    # Statements ----------------------------------------------------------
-
-    def prepare(self) -> list[str]:
-        columns = ", ".join(f"{sql.ident('c__' + name)} text" for name in self.present)
-        return [
-            self.drop(),
-            "CREATE TEMP TABLE feed_stage (row_no integer NOT NULL, problem text, "
-            f"field_count integer{', ' + columns if columns else ''}) ON COMMIT DROP",
-        ]
-
-    def copy(self) -> str:
-        columns = "".join(", " + sql.ident("c__" + name) for name in self.present)
-        return (
-            f"COPY feed_stage (row_no, problem, field_count{columns}) FROM STDIN WITH (FORMAT csv)"
-        )
-
-    def typed(self) -> str:
-        raw, errors, values, ok = [], [], [], ["problem IS NULL"]
-        for column in self.feed.columns:
-            r, e = sql.ident("r__" + column.name), sql.ident("e__" + column.name)
-            source = (
-                f"NULLIF(btrim({sql.ident('c__' + column.name)}, {TRIMMED}), '')"
-                if column.name in self.present
-                else "NULL::text"
-            )
-            raw.append(f"{source} AS {r}")
-            errors.append(
-                f"{r}, CASE WHEN problem IS NULL THEN {sql.error_sql(column, r)} END AS {e}"
-            )
-            values.append(
-                f"{r}, {e}, CASE WHEN {e} IS NULL THEN {sql.value_sql(column, r)} END AS {sql.ident(column.name)}"
-            )
-            ok.append(f"{e} IS NULL")
-        return (
-            "CREATE TEMP TABLE feed_typed ON COMMIT DROP AS "
-            f"SELECT row_no, problem, field_count, {', '.join(values)}, ({' AND '.join(ok)}) AS type_ok "
-            f"FROM (SELECT row_no, problem, field_count, {', '.join(errors)} "
-            f"FROM (SELECT row_no, NULLIF(problem, '') AS problem, field_count, {', '.join(raw)} "
-            # Each OFFSET 0 keeps the planner from repeating an expression at every use.
-            "FROM feed_stage OFFSET 0) AS s OFFSET 0) AS e"
-        )
-
-    def type_rejections(self) -> str:
-        problem = (
-            f"CASE t.problem WHEN {sql.literal(PROBLEM_FIELD_COUNT)} THEN {sql.literal(sql.FIELD_COUNT)} "
-            f"WHEN {sql.literal(PROBLEM_NUL)} THEN {sql.literal(sql.NUL_CHARACTER)} END"
-        )
-        entries = [
-            f"('', CASE t.problem WHEN {sql.literal(PROBLEM_FIELD_COUNT)} THEN t.field_count::text END, {problem})"
-        ]
-        for column in self.feed.columns:
-            entries.append(
-                f"({sql.literal(column.name)}, t.{sql.ident('r__' + column.name)}, "
-                f"t.{sql.ident('e__' + column.name)})"
-            )
-        return (
-            self._rejections_insert()
-            + f"SELECT {self.file_id}, t.row_no, v.col, left(COALESCE(v.val, ''), 1000), v.reason "
-            f"FROM feed_typed AS t CROSS JOIN LATERAL (VALUES {', '.join(entries)}) AS v(col, val, reason) "
-            "WHERE NOT t.type_ok AND v.reason IS NOT NULL"
-        )
-
-    def file_rules(self) -> str:
-        checks = ", ".join(f"(({rule.check}) IS NOT FALSE)" for rule in self.feed.file_rules)
-        return f"SELECT {checks} FROM feed_typed WHERE type_ok"
-
-    def rule_rejections(self) -> str:
-        any_fails = " AND ".join(f"(({rule.check}) IS NOT FALSE)" for rule in self.feed.rules)
-        entries = [
-            f"({sql.literal(rule.column)}, t.{sql.ident('r__' + rule.column)}, "
-            f"CASE WHEN ({rule.check}) IS FALSE THEN left({sql.literal(rule.reason)}, 255) END)"
-            for rule in self.feed.rules
-        ]
-        return (
-            self._rejections_insert()
-            + f"SELECT {self.file_id}, t.row_no, v.col, left(COALESCE(v.val, ''), 1000), v.reason "
-            f"FROM (SELECT * FROM feed_typed WHERE type_ok AND NOT ({any_fails})) AS t "
-            f"CROSS JOIN LATERAL (VALUES {', '.join(entries)}) AS v(col, val, reason) "
-            "WHERE v.reason IS NOT NULL"
-        )
-
-    def versions(self) -> list[tuple[str, str]]:
-        """(step, SQL) from the typed rows to the new versions written."""
-        feed = self.feed
-        names = ", ".join(sql.ident(c.name) for c in feed.columns)
-        identity = ", ".join(sql.ident(n) for n in feed.identity)
-        fact_identity = ", ".join(f"f.{self._fact(n)}" for n in feed.identity)
-        fact_values = ", ".join(
-            f"f.{self._fact(n)} AS {sql.ident(n)}" for n in (*feed.identity, *feed.value_columns)
-        )
-        changed = " OR ".join(
-            f"win.{sql.ident(n)} IS DISTINCT FROM p.{sql.ident(n)}" for n in feed.value_columns
-        )
-        version, current = self._fact("version"), self._fact("is_current")
-        delivered_on = self._fact("delivered_on")
-        insert_columns = ", ".join(self._fact(c.name) for c in feed.columns)
-        in_force_first = f"f.{delivered_on} <= {self.delivered}"
-        valid = (
-            # Valid rows: every cell typed and no rule failed.
-            "CREATE TEMP TABLE feed_valid ON COMMIT DROP AS "
-            f"SELECT t.row_no, {', '.join('t.' + sql.ident(c.name) for c in feed.columns)} "
-            "FROM feed_typed AS t WHERE t.type_ok AND NOT EXISTS "
-            f"(SELECT 1 FROM {self.rejection_table} AS r "
-            f"WHERE r.feed_file_id = {self.file_id} AND r.row_number = t.row_no)"
-        )
-        winners = (
-            # Within the file the last valid row of an identity wins (hashing, not sorting).
-            "CREATE TEMP TABLE feed_win ON COMMIT DROP AS "
-            "SELECT v.* FROM feed_valid AS v JOIN (SELECT max(row_no) AS row_no FROM feed_valid "
-            f"GROUP BY {identity}) AS last USING (row_no)"
-        )
-        previous = (
-            # The version in force on the delivery date, and the identity's newest version.
-            "CREATE TEMP TABLE feed_prev ON COMMIT DROP AS "
-            f"SELECT DISTINCT ON ({fact_identity}) {fact_values}, {in_force_first} AS in_force, "
-            f"max(f.{version}) OVER per_identity AS max_version, "
-            f"max(f.{delivered_on}) OVER per_identity AS max_delivered "
-            f"FROM {self.fact_table} AS f "
-            f"JOIN feed_win AS win ON {self._identity_join('win', 'f', right_fact=True)} "
-            f"WINDOW per_identity AS (PARTITION BY {fact_identity}) "
-            f"ORDER BY {fact_identity}, {in_force_first} DESC, "
-            f"f.{delivered_on} DESC, f.{version} DESC"
-        )
-        new = (
-            # New versions: identities unknown on the delivery date or with other values.
-            "CREATE TEMP TABLE feed_new ON COMMIT DROP AS "
-            "SELECT win.*, COALESCE(p.max_version, 0) + 1 AS version, "
-            f"(p.max_delivered IS NULL OR p.max_delivered <= {self.delivered}) AS becomes_current "
-            f"FROM feed_win AS win LEFT JOIN feed_prev AS p ON {self._identity_join('win', 'p')} "
-            f"WHERE p.max_version IS NULL OR NOT p.in_force OR ({changed or 'false'})"
-        )
-        supersede = (
-            # A newer delivery replaces the current version (kept for as_of questions).
-            f"UPDATE {self.fact_table} AS f SET {current} = false FROM feed_new AS n "
-            f"WHERE n.becomes_current AND f.{current} "
-            f"AND {self._identity_join('n', 'f', right_fact=True)}"
-        )
-        insert = (
-            f"INSERT INTO {self.fact_table} ({insert_columns}, {version}, {current}, "
-            f"{delivered_on}, {self._fact('loaded_at')}, {self._fact('feed_file')}) "
-            f"SELECT {names}, version, becomes_current, {self.delivered}, now(), {self.file_id} "
-            "FROM feed_new"
-        )
-        return [
-            ("valid", valid),
-            ("winners", winners),
-            ("winners", "ANALYZE feed_win"),
-            ("previous", previous),
-            ("new", new),
-            ("supersede", supersede),
-            ("insert", insert),
-        ]
-
-    def counts(self) -> str:
-        return (
-            "SELECT (SELECT count(*) FROM feed_stage), "
-            f"(SELECT count(DISTINCT row_number) FROM {self.rejection_table} WHERE feed_file_id = {self.file_id}), "
-            "(SELECT count(*) FROM feed_valid), (SELECT count(*) FROM feed_win), "
-            "(SELECT count(*) FROM feed_new)"
-        )
-
-    def drop(self) -> str:
-        return "DROP TABLE IF EXISTS " + ", ".join(f"pg_temp.{t}" for t in WORK_TABLES)
+    if prepared.copy_direct:
+        sid = transaction.savepoint()
+        try:
+            for statement in statements.stage_direct():
+                cursor.execute(statement)
+            with prepared.path.open("rb") as f:
+                cursor.copy_expert(statements.copy_direct(), _CopyReader(f, tracker), COPY_CHUNK)
+            copied = cursor.rowcount
+        except (DatabaseError, psycopg2.Error):
+            transaction.savepoint_rollback(sid)
+        else:
+            if copied == prepared.data_lines:
+                transaction.savepoint_commit(sid)
+                return True
+            transaction.savepoint_rollback(sid)
+    for statement in statements.stage_spool():
+        cursor.execute(statement)
+    spool = write_spool(statements.feed, prepared)
+    cursor.copy_expert(statements.copy_spool(), spool, COPY_CHUNK)
+    return False

@@ -1,10 +1,11 @@
-from .feeds import FeedFact, FeedFile, FeedRejection, fact_constraints
+from .feeds import FeedFact, FeedFactQuerySet, FeedFile, FeedRejection, fact_constraints
 from .organisations import Organisation, Role, UserProfile
 from .reference import DayOffTransfer, KnpCode, MciRate, OkedCode, OkedSection, Region
 
 __all__ = [
     "DayOffTransfer",
     "FeedFact",
+    "FeedFactQuerySet",
     "FeedFile",
     "FeedRejection",
     "KnpCode",

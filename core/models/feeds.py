@@ -8,9 +8,12 @@ attempt per feed and content (SHA-256) can end ``loaded``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +38,16 @@ class FeedFile(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     superseded = models.PositiveIntegerField(_("superseded"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    flagged = models.PositiveIntegerField(
+        _("flagged"), default=0, help_text=_("Loaded or unchanged rows carrying a flag.")
+    )
+    step = models.CharField(
+        _("step"), max_length=32, blank=True, help_text=_("While loading: the step running.")
+    )
+    rows_done = models.PositiveBigIntegerField(
+        _("rows done"), default=0, help_text=_("While loading: rows through the step so far.")
+    )
+    progress_at = models.DateTimeField(_("progress reported"), null=True, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     duplicate_of = models.ForeignKey(
@@ -86,11 +99,24 @@ class FeedFile(models.Model):
 
 
 class FeedRejection(models.Model):
-    """One reason one row of a feed file was not loaded (a row may have several)."""
+    """One reason one row of a feed file was not loaded (``kind`` reject; a row may have
+    several), or one doubt about a row that loaded (``kind`` flag, FEEDS.md)."""
+
+    class Kind(models.TextChoices):
+        REJECT = "reject", _("rejected")
+        FLAG = "flag", _("flagged")
 
     feed_file = models.ForeignKey(
-        FeedFile, verbose_name=_("feed file"), on_delete=models.CASCADE, related_name="rejections"
+        FeedFile,
+        verbose_name=_("feed file"),
+        on_delete=models.CASCADE,
+        related_name="rejections",
+        # Written in bulk by the load, which has just created the file row; a per-row
+        # foreign-key trigger would double the cost of a file of bad rows. Feed files are
+        # never deleted (the admin is read-only).
+        db_constraint=False,
     )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.REJECT)
     row_number = models.PositiveIntegerField(
         _("row"), help_text=_("As in a spreadsheet: the header is row 1.")
     )
@@ -100,9 +126,14 @@ class FeedRejection(models.Model):
 
     class Meta:
         ordering = ["feed_file", "row_number", "id"]
-        verbose_name = _("rejected row")
-        verbose_name_plural = _("rejected rows")
+        verbose_name = _("rejected or flagged row")
+        verbose_name_plural = _("rejected and flagged rows")
         indexes = [models.Index(fields=["feed_file", "row_number"], name="feedrejection_file_row")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["reject", "flag"]), name="feedrejection_kind_known"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.feed_file_id}:{self.row_number} {self.column}"
@@ -111,6 +142,30 @@ class FeedRejection(models.Model):
     def reason_display(self) -> str:
         """The reason in the reader's language (stored as its English source text)."""
         return gettext(self.reason)
+
+
+class FeedFactQuerySet(models.QuerySet):
+    """``current()`` and ``as_of(date)`` for every fact model, by its feed's identity."""
+
+    def current(self):
+        return self.filter(is_current=True)
+
+    def as_of(self, as_of: dt.date):
+        """The version of each identity in force on the knowledge date ``as_of``: the latest
+        delivered on or before it (the same date: the higher version)."""
+        identity = self.model.fact_identity()
+        later = (
+            type(self)(self.model, using=self._db)
+            .filter(**{name: OuterRef(name) for name in identity}, delivered_on__lte=as_of)
+            .filter(
+                Q(delivered_on__gt=OuterRef("delivered_on"))
+                | Q(delivered_on=OuterRef("delivered_on"), version__gt=OuterRef("version"))
+            )
+        )
+        return self.filter(delivered_on__lte=as_of).filter(~Exists(later))
+
+    def flagged(self):
+        return self.exclude(flags=[])
 
 
 class FeedFact(models.Model):
@@ -133,10 +188,46 @@ class FeedFact(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        # Checked once per load, not by a trigger per row (a file is millions of rows);
+        # the load writes only its own, just-created file id. Not indexed either: each
+        # index slows every load; the file's rows are found through the file's rows
+        # (FeedRejection) or its delivery date.
+        db_constraint=False,
+        db_index=False,
     )
+    flags = ArrayField(
+        models.CharField(max_length=255),
+        verbose_name=_("flags"),
+        default=list,
+        blank=True,
+        help_text=_("Doubts about this version recorded when it was loaded (FEEDS.md)."),
+    )
+
+    objects = FeedFactQuerySet.as_manager()
+
+    # The identity of a model written by no feed (a feed's declaration gives it otherwise).
+    FACT_IDENTITY: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def fact_identity(cls) -> tuple[str, ...]:
+        """The identity fields: those of the feed declaring this model."""
+        if cls.FACT_IDENTITY:
+            return tuple(cls.FACT_IDENTITY)
+        from core.feeds.registry import registered_feeds
+
+        label = cls._meta.label_lower
+        for feed in registered_feeds().values():
+            if feed.model.lower() == label:
+                return feed.identity
+        raise LookupError(f"No feed declares {cls._meta.label}; set FACT_IDENTITY")
+
+    @property
+    def flags_display(self) -> str:
+        """The flags in the reader's language."""
+        return "; ".join(gettext(flag) for flag in self.flags)
 
 
 def fact_constraints(prefix: str, identity: Sequence[str]) -> list[models.BaseConstraint]:

@@ -23,10 +23,19 @@ def load_esbd(tmp_path: Path):
             feed="esbd_contracts", path=path, delivered_on=delivered_on
         )
         rejections = list(
-            FeedRejection.objects.filter(feed_file__file_name=name)
+            FeedRejection.objects.filter(feed_file__file_name=name, kind="reject")
             .order_by("row_number", "column")
             .values_list("row_number", "column", "value", "reason")
         )
         return summary, rejections
 
     return _load
+
+
+def flags_of(summary: FeedSummary) -> list[tuple[int, str, str, str]]:
+    """The flags recorded for the file of ``summary``: (row, column, value, reason)."""
+    return list(
+        FeedRejection.objects.filter(feed_file__file_name=summary.file, kind="flag")
+        .order_by("row_number", "column")
+        .values_list("row_number", "column", "value", "reason")
+    )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from contracts.models import OsnsContract
 from core.models import FeedFile, Organisation
 
+from .conftest import flags_of
 from .esbd_rows import (
     COLUMNS,
     EMPLOYER_BIN,
@@ -23,6 +24,17 @@ from .esbd_rows import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def only_flags(summary, rejections):
+    """The file had one plain row (row 2) and one flagged row (row 3); both load."""
+    assert (summary.rows, summary.loaded, summary.rejected, summary.flagged) == (2, 2, 0, 1)
+    assert rejections == []
+    flags = flags_of(summary)
+    assert {f[0] for f in flags} == {3}
+    number = OsnsContract.objects.get(flags__len__gt=0).contract_number
+    assert number == "2", "the flags are kept beside the fact"
+    return [(column, value, reason) for _, column, value, reason in flags]
 
 
 def only_rejection(summary, rejections):
@@ -36,7 +48,7 @@ def only_rejection(summary, rejections):
 def test_cl6_every_column_is_stored(load_esbd):
     row = contract(
         contract_series="",
-        termination_reason="liquidation",
+        termination_reason="Ликвидация страхователя",
         terminated_on="2025-06-01",
         policyholder_oked="41.20.1",
         annual_payroll_kzt="98765432.10",
@@ -55,6 +67,7 @@ def test_cl6_every_column_is_stored(load_esbd):
         "unchanged": 0,
         "superseded": 0,
         "rejected": 0,
+        "flagged": 0,
         "duplicate_file": False,
     }
     fact = OsnsContract.objects.get()
@@ -69,7 +82,9 @@ def test_cl6_every_column_is_stored(load_esbd):
     assert fact.concluded_on == dt.date.fromisoformat(row["concluded_on"])
     assert fact.starts_on == dt.date.fromisoformat(row["starts_on"])
     assert fact.ends_on == dt.date.fromisoformat(row["ends_on"])
-    assert fact.termination_reason == "liquidation"
+    assert fact.termination_reason == "Ликвидация страхователя"  # verbatim
+    assert fact.termination_code == "liquidation"  # derived
+    assert fact.flags == []
     assert fact.terminated_on == dt.date(2025, 6, 1)
     assert fact.annual_payroll_kzt == Decimal("98765432.10")
     assert fact.premium_kzt == Decimal("123456.78")
@@ -99,11 +114,11 @@ def test_cl6_optional_columns_may_be_absent(load_esbd):
     assert (fact.contract_series, fact.policyholder_kato, fact.terminated_on) == ("", "", None)
 
 
-def test_cl6_4_concluded_after_start_is_rejected(load_esbd):
+def test_cl6_4_concluded_after_start_loads_flagged(load_esbd):
     summary, rejections = load_esbd(
         [contract(), contract(contract_number="2", concluded_on="2025-01-16")]
     )
-    [(column, value, reason)] = only_rejection(summary, rejections)
+    [(column, value, reason)] = only_flags(summary, rejections)
     assert (column, value) == ("concluded_on", "2025-01-16")
     assert "starts_on" in reason
 
@@ -122,8 +137,8 @@ def test_cl6_6_start_and_end_on_the_same_day_load(load_esbd):
     assert summary.loaded == 1
 
 
-def test_term_of_twelve_months_or_more_is_rejected(load_esbd):
-    """FEEDS.md: ends_on < starts_on + 12 months (the ОСНС law's 12-month term)."""
+def test_term_of_twelve_months_or_more_loads_flagged(load_esbd):
+    """FEEDS.md: a term with ends_on >= starts_on + 12 months is flagged (the law's 12 months)."""
     summary, rejections = load_esbd(
         [
             contract(contract_number="1", starts_on="2025-01-15", ends_on="2026-01-14"),
@@ -142,44 +157,65 @@ def test_term_of_twelve_months_or_more_is_rejected(load_esbd):
             ),
         ]
     )
-    assert (summary.loaded, summary.rejected) == (2, 2)
-    assert [(r[0], r[1], r[2]) for r in rejections] == [
+    assert (summary.loaded, summary.rejected, summary.flagged, rejections) == (4, 0, 2, [])
+    flags = flags_of(summary)
+    assert [(f[0], f[1], f[2]) for f in flags] == [
         (3, "ends_on", "2026-01-15"),
         (5, "ends_on", "2025-02-28"),
     ]
-    assert all("12 months" in r[3] for r in rejections)
+    assert all("12 months" in f[3] for f in flags)
 
 
-def test_cl6_7_8_termination_date_without_reason_is_rejected(load_esbd):
+def test_cl6_7_8_termination_date_without_reason_loads_flagged(load_esbd):
     summary, rejections = load_esbd(
         [contract(), contract(contract_number="2", terminated_on="2025-05-01")]
     )
-    [(column, value, reason)] = only_rejection(summary, rejections)
+    [(column, value, reason)] = only_flags(summary, rejections)
     assert (column, value) == ("termination_reason", "")
     assert "terminated_on" in reason
+    assert OsnsContract.objects.get(contract_number="2").termination_code == ""
 
 
-def test_cl6_7_8_termination_reason_without_date_is_rejected(load_esbd):
+def test_cl6_7_8_termination_reason_without_date_loads_flagged(load_esbd):
     summary, rejections = load_esbd(
         [contract(), contract(contract_number="2", termination_reason="court")]
     )
-    [(column, value, reason)] = only_rejection(summary, rejections)
+    [(column, value, reason)] = only_flags(summary, rejections)
     assert (column, value) == ("terminated_on", "")
     assert "termination_reason" in reason
 
 
-def test_cl6_7_unknown_termination_reason_is_rejected(load_esbd):
+def test_cl6_7_unknown_termination_reason_is_kept_verbatim_with_code_other(load_esbd):
     summary, rejections = load_esbd(
-        [
-            contract(),
-            contract(
-                contract_number="2", termination_reason="bankrupt", terminated_on="2025-05-01"
-            ),
-        ]
+        [contract(termination_reason="Банкротство  страхователя", terminated_on="2025-05-01")]
     )
-    [(column, value, reason)] = only_rejection(summary, rejections)
-    assert (column, value) == ("termination_reason", "bankrupt")
-    assert "allowed" in reason
+    assert (summary.loaded, summary.flagged, rejections) == (1, 0, [])
+    fact = OsnsContract.objects.get()
+    assert (fact.termination_reason, fact.termination_code) == (
+        "Банкротство  страхователя",
+        "other",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("По инициативе страхователя", "policyholder_request"),
+        ("сақтанушының бастамасы бойынша", "policyholder_request"),
+        ("ПО ИНИЦИАТИВЕ  СТРАХОВЩИКА.", "insurer_request"),
+        ("Сақтанушының таратылуы", "liquidation"),
+        ("Отзыв лицензии страховщика", "license_revoked"),
+        ("Сот шешімі бойынша", "court"),
+        ("по решению суда", "court"),
+        ("Иное", "other"),
+    ],
+)
+def test_cl6_7_code_is_derived_from_a_known_kazakh_or_russian_name(load_esbd, name, code):
+    from contracts.models import termination_code
+
+    load_esbd([contract(termination_reason=name, terminated_on="2025-03-01")])
+    assert OsnsContract.objects.get().termination_code == code
+    assert termination_code(name) == code, "the API derives the same code"
 
 
 @pytest.mark.parametrize(
@@ -193,19 +229,19 @@ def test_cl6_7_every_listed_termination_reason_loads(load_esbd, reason):
     assert (summary.loaded, rejections) == (1, [])
 
 
-def test_cl6_8_terminated_before_concluded_is_rejected(load_esbd):
+def test_cl6_8_terminated_before_concluded_loads_flagged(load_esbd):
     summary, rejections = load_esbd(
         [
             contract(),
             contract(contract_number="2", termination_reason="other", terminated_on="2025-01-09"),
         ]
     )
-    [(column, value, reason)] = only_rejection(summary, rejections)
+    [(column, value, reason)] = only_flags(summary, rejections)
     assert (column, value) == ("terminated_on", "2025-01-09")
     assert "concluded_on" in reason
 
 
-def test_cl6_8_terminated_later_than_day_after_end_is_rejected(load_esbd):
+def test_cl6_8_terminated_later_than_day_after_end_loads_flagged(load_esbd):
     """concluded_on <= terminated_on <= ends_on + 1 day: the day after the end is allowed."""
     summary, rejections = load_esbd(
         [
@@ -213,14 +249,27 @@ def test_cl6_8_terminated_later_than_day_after_end_is_rejected(load_esbd):
             contract(contract_number="2", termination_reason="other", terminated_on="2026-01-16"),
         ]
     )
-    [(column, value, reason)] = only_rejection(summary, rejections)
+    [(column, value, reason)] = only_flags(summary, rejections)
     assert (column, value) == ("terminated_on", "2026-01-16")
     assert "ends_on" in reason
 
 
 def test_cl6_8_termination_on_concluded_day_loads(load_esbd):
     summary, _ = load_esbd([contract(termination_reason="other", terminated_on="2025-01-10")])
-    assert summary.loaded == 1
+    assert (summary.loaded, summary.flagged) == (1, 0)
+
+
+def test_cl6_8_terminated_on_or_before_start_loads_and_covers_no_day(load_esbd):
+    """Cancelled before cover began (FEEDS.md): loads, unflagged, covers no day."""
+    summary, rejections = load_esbd(
+        [
+            contract(contract_number="1", termination_reason="other", terminated_on="2025-01-15"),
+            contract(contract_number="2", termination_reason="other", terminated_on="2025-01-12"),
+        ]
+    )
+    assert (summary.loaded, summary.rejected, summary.flagged, rejections) == (2, 0, 0, [])
+    for day in ("2025-01-12", "2025-01-15", "2025-06-01", "2026-01-14"):
+        assert not OsnsContract.objects.covering(dt.date.fromisoformat(day)).exists()
 
 
 def test_cl6_9_negative_payroll_is_rejected_zero_loads(load_esbd):
@@ -234,10 +283,14 @@ def test_cl6_9_negative_payroll_is_rejected_zero_loads(load_esbd):
     assert (column, value) == ("annual_payroll_kzt", "-1.00")
 
 
-def test_cl6_10_premium_must_be_positive(load_esbd):
+def test_cl6_10_negative_premium_is_rejected_zero_loads_flagged(load_esbd):
     summary, rejections = load_esbd([contract(), contract(contract_number="2", premium_kzt="0.00")])
-    [(column, value, _reason)] = only_rejection(summary, rejections)
+    [(column, value, reason)] = only_flags(summary, rejections)
     assert (column, value) == ("premium_kzt", "0.00")
+    assert "70 000" in reason
+    summary, rejections = load_esbd([contract(contract_number="3", premium_kzt="-0.01")])
+    assert (summary.loaded, summary.rejected) == (0, 1)
+    assert [(r[1], r[2]) for r in rejections] == [("premium_kzt", "-0.01")]
 
 
 def test_cl6_11_negative_workers_count_is_rejected(load_esbd):
@@ -350,9 +403,11 @@ def test_seed002_premium_under_70000_loads_flagged(load_esbd):
             contract(contract_number="2", premium_kzt="70000"),
         ]
     )
-    assert (summary.loaded, rejections) == (2, [])
-    flags = dict(OsnsContract.objects.values_list("contract_number", "premium_below_minimum"))
-    assert flags == {"1": True, "2": False}
+    assert (summary.loaded, summary.flagged, rejections) == (2, 1, [])
+    below = dict(OsnsContract.objects.values_list("contract_number", "premium_below_minimum"))
+    assert below == {"1": True, "2": False}
+    assert [(f[0], f[1], f[2]) for f in flags_of(summary)] == [(2, "premium_kzt", "69999.99")]
+    assert list(OsnsContract.objects.flagged().values_list("contract_number", flat=True)) == ["1"]
 
 
 def test_cl6_2_empty_series_is_part_of_the_identity(load_esbd):

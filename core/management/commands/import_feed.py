@@ -2,13 +2,15 @@
 
 Prints one JSON summary line and exits 0 when the file was read (bad rows are
 rejected, the rest loads); exits non-zero with a message when the file itself
-is refused, in which case nothing is loaded.
+is refused, in which case nothing is loaded. On a terminal (or with
+``--progress``) it shows the load moving on stderr: step, rows done, rows/s.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -35,14 +37,47 @@ class Command(BaseCommand):
             default=None,
             help="delivery date YYYY-MM-DD, when the file name does not carry it",
         )
+        parser.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="show the step, rows done and rows/s on stderr (default: on a terminal)",
+        )
 
-    def handle(self, *args, feed: str, path: str, delivered_on: dt.date | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        feed: str,
+        path: str,
+        delivered_on: dt.date | None,
+        progress: bool | None = None,
+        **options,
+    ) -> None:
         try:
             declared = get_feed(feed)
         except UnknownFeed as exc:
             raise CommandError(str(exc)) from None
+        show = sys.stderr.isatty() if progress is None else progress
+        state = {"step": "", "rows": 0, "at": 0.0}
+
+        def report(step: str, rows: int, seconds: float) -> None:
+            if step != state["step"]:
+                state.update(step=step, rows=0, at=seconds)
+            elapsed = seconds - state["at"]
+            rate = rows / elapsed if elapsed > 0 and rows else 0
+            self.stderr.write(
+                f"{seconds:7.1f}s  {step:<10} {rows:>12,} rows  {rate:>10,.0f} rows/s",
+                ending="\n",
+            )
+            self.stderr.flush()
+
         try:
-            summary = import_feed_file(feed=declared, path=path, delivered_on=delivered_on)
+            summary = import_feed_file(
+                feed=declared,
+                path=path,
+                delivered_on=delivered_on,
+                progress=report if show else None,
+            )
         except FeedRefused as exc:
             raise CommandError(f"File refused, nothing loaded: {exc}") from None
         self.stdout.write(summary.to_json())

@@ -1,0 +1,373 @@
+"""The SQL of one load, generated from the feed's declaration (set-based, no row loop).
+
+Work tables are temporary (unlogged, private to the session, gone with it when a
+process is killed):
+
+- ``feed_stage``: the file's cells as text, by COPY;
+- ``feed_checked``: ONE pass over the stage: every cell trimmed and typed, every
+  type check and rule evaluated; per row ``ok`` (loads) and, only for rows that
+  need them, the arrays of problems (rejections) and flags;
+- ``feed_valid`` (view): the ok rows; ``feed_dup``: identities given more than
+  once in the file; ``feed_win`` (view): the last valid row of each identity;
+- ``feed_prev``: the versions already stored for the file's identities (only when
+  the fact table, or the partitions the file touches, hold any);
+- ``feed_new``: the rows written as new versions (a view on a first delivery).
+
+Statements take no parameters (the file id and the delivery date are inlined as
+typed literals), so a rule may use ``%`` freely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+
+from core.models import FeedRejection
+
+from . import sql
+from .declarations import Feed
+from .files import PROBLEM_FIELD_COUNT, PROBLEM_NUL
+
+# Cells are trimmed of these (an all-blank cell is empty).
+TRIMMED = sql.literal(" \t\r\n\f\v\u00a0\ufeff")
+
+WORK_TABLES = ("feed_stage", "feed_checked", "feed_dup", "feed_prev")
+WORK_VIEWS = ("feed_new", "feed_win", "feed_valid")
+
+
+class LoadStatements:
+    def __init__(
+        self,
+        feed: Feed,
+        present: tuple[str, ...],
+        feed_file_id: int,
+        delivered: dt.date,
+        *,
+        header_width: int = 0,
+        positions: dict[str, int] | None = None,
+    ) -> None:
+        self.feed = feed
+        self.present = present
+        self.file_id = int(feed_file_id)
+        self.delivered = f"DATE '{delivered.isoformat()}'"
+        self.header_width = header_width
+        self.positions = positions or {}
+        model = feed.fact_model()
+        self.fact_table_name = model._meta.db_table
+        self.fact_table = connection.ops.quote_name(model._meta.db_table)
+        self.fact_columns = {
+            f.name: connection.ops.quote_name(f.column) for f in model._meta.concrete_fields
+        }
+        self.pk_name = model._meta.pk.name
+        self.pk_column = model._meta.pk.column
+        self.rejection_table = connection.ops.quote_name(FeedRejection._meta.db_table)
+        # Bounds of the partition key over the file's valid rows (set by the pipeline).
+        self.key_range: tuple[dt.date, dt.date] | None = None
+
+    # Helpers -------------------------------------------------------------
+
+    def _fact(self, name: str) -> str:
+        return self.fact_columns[name]
+
+    def _identity_join(self, left: str, right: str, *, right_fact: bool = False) -> str:
+        parts = []
+        for name in self.feed.identity:
+            right_column = self._fact(name) if right_fact else sql.ident(name)
+            parts.append(f"{left}.{sql.ident(name)} = {right}.{right_column}")
+        return " AND ".join(parts)
+
+    def _rejections_insert(self) -> str:
+        column = connection.ops.quote_name("column")
+        return (
+            f"INSERT INTO {self.rejection_table} "
+            f"(feed_file_id, row_number, {column}, value, reason, kind) "
+        )
+
+    def fact_filter(self, alias: str = "f") -> str:
+        """Only the partitions the file touches (static pruning: literal bounds)."""
+        if self.feed.partition_by is None or self.key_range is None:
+            return "true"
+        low, high = self.key_range
+        return (
+            f"{alias}.{self._fact(self.feed.partition_by)} "
+            f"BETWEEN DATE '{low.isoformat()}' AND DATE '{high.isoformat()}'"
+        )
+
+    # Staging -------------------------------------------------------------
+
+    def drop(self) -> list[str]:
+        """Drops the work tables and views left in the session (a view may stand for a table)."""
+        names = ", ".join(sql.literal(n) for n in (*WORK_VIEWS, *WORK_TABLES))
+        return [
+            "DO $$ DECLARE r record; BEGIN FOR r IN SELECT relname, relkind FROM pg_class "
+            f"WHERE relnamespace = pg_my_temp_schema() AND relname IN ({names}) "
+            "ORDER BY relkind = 'v' DESC LOOP EXECUTE format(CASE r.relkind WHEN 'v' "
+            "THEN 'DROP VIEW IF EXISTS pg_temp.%I CASCADE' ELSE 'DROP TABLE IF EXISTS pg_temp.%I CASCADE' END, "
+            "r.relname); END LOOP; END $$"
+        ]
+
+    def stage_direct(self) -> list[str]:
+        """A staging table as wide as the header, numbered from 2 (the header is row 1)."""
+        cells = ", ".join(f"h{i} text" for i in range(1, self.header_width + 1))
+        return [
+            *self.drop(),
+            "CREATE TEMP TABLE feed_stage (row_no integer GENERATED ALWAYS AS IDENTITY "
+            f"(START WITH 2), problem text, field_count integer DEFAULT {int(self.header_width)}, "
+            f"{cells}) ON COMMIT DROP",
+        ]
+
+    def copy_direct(self) -> str:
+        cells = ", ".join(f"h{i}" for i in range(1, self.header_width + 1))
+        return f"COPY feed_stage ({cells}) FROM STDIN WITH (FORMAT csv, HEADER true)"
+
+    def stage_spool(self) -> list[str]:
+        columns = "".join(f", {sql.ident('c__' + name)} text" for name in self.present)
+        return [
+            *self.drop(),
+            "CREATE TEMP TABLE feed_stage (row_no integer NOT NULL, problem text, "
+            f"field_count integer{columns}) ON COMMIT DROP",
+        ]
+
+    def copy_spool(self) -> str:
+        columns = "".join(", " + sql.ident("c__" + name) for name in self.present)
+        return (
+            f"COPY feed_stage (row_no, problem, field_count{columns}) FROM STDIN WITH (FORMAT csv)"
+        )
+
+    def _cell(self, name: str, direct: bool) -> str:
+        if name not in self.present:
+            return "NULL::text"
+        cell = f"h{self.positions[name] + 1}" if direct else sql.ident("c__" + name)
+        return f"NULLIF(btrim({cell}, {TRIMMED}), '')"
+
+    # The one pass ----------------------------------------------------------
+
+    def checked(self, *, direct: bool) -> str:
+        """feed_checked: typed values, ``ok``, problems and flags, in one pass over the stage."""
+        feed = self.feed
+        raw, errors, values = [], [], []
+        for column in feed.columns:
+            r, e = sql.ident("r__" + column.name), sql.ident("e__" + column.name)
+            raw.append(f"{self._cell(column.name, direct)} AS {r}")
+            errors.append(
+                f"{r}, CASE WHEN problem IS NULL THEN {sql.error_sql(column, r)} END AS {e}"
+            )
+            values.append(
+                f"{r}, {e}, CASE WHEN {e} IS NULL THEN {sql.value_sql(column, r)} END "
+                f"AS {sql.ident(column.name)}"
+            )
+        type_ok = " AND ".join(
+            ["problem IS NULL", *(f"{sql.ident('e__' + c.name)} IS NULL" for c in feed.columns)]
+        )
+        rejects = feed.reject_rules
+        flags = feed.flag_rules
+        rule_failed = [f"(({rule.check}) IS FALSE)" for rule in rejects]
+        flag_failed = [f"(({rule.check}) IS FALSE)" for rule in flags]
+        ok = "type_ok" + "".join(f" AND NOT {f}" for f in rule_failed)
+
+        # Problems of a row that does not load: the record's own, each bad cell, each rule.
+        problem_reason = (
+            f"CASE problem WHEN {sql.literal(PROBLEM_FIELD_COUNT)} THEN {sql.literal(sql.FIELD_COUNT)} "
+            f"WHEN {sql.literal(PROBLEM_NUL)} THEN {sql.literal(sql.NUL_CHARACTER)} END"
+        )
+        p_cols = ["''", *(sql.literal(c.name) for c in feed.columns)]
+        p_vals = [
+            f"CASE problem WHEN {sql.literal(PROBLEM_FIELD_COUNT)} THEN field_count::text END",
+            *(sql.ident("r__" + c.name) for c in feed.columns),
+        ]
+        p_reasons = [problem_reason, *(sql.ident("e__" + c.name) for c in feed.columns)]
+        for rule, failed in zip(rejects, rule_failed, strict=True):
+            p_cols.append(sql.literal(rule.column))
+            p_vals.append(sql.ident("r__" + rule.column))
+            p_reasons.append(
+                f"CASE WHEN type_ok AND {failed} THEN left({sql.literal(rule.reason)}, 255) END"
+            )
+
+        def array(items: list[str]) -> str:
+            return f"ARRAY[{', '.join(items)}]::text[]"
+
+        flag_columns = ""
+        any_flag_column = ""
+        if flags:
+            any_flag_column = f", ({' OR '.join(flag_failed)}) AS any_flag"
+            reasons = [
+                f"CASE WHEN {failed} THEN left({sql.literal(rule.reason)}, 255) END"
+                for rule, failed in zip(flags, flag_failed, strict=True)
+            ]
+            flag_columns = (
+                f", CASE WHEN ok AND any_flag THEN {array(reasons)} END AS flag_reasons"
+                f", CASE WHEN ok AND any_flag THEN "
+                f"{array([sql.literal(r.column) for r in flags])} END AS flag_cols"
+                f", CASE WHEN ok AND any_flag THEN "
+                f"{array([sql.ident('r__' + r.column) for r in flags])} END AS flag_vals"
+            )
+        else:
+            flag_columns = (
+                ", NULL::text[] AS flag_reasons, NULL::text[] AS flag_cols, "
+                "NULL::text[] AS flag_vals"
+            )
+        typed = ", ".join(sql.ident(c.name) for c in feed.columns)
+        return (
+            "CREATE TEMP TABLE feed_checked ON COMMIT DROP AS "
+            f"SELECT row_no, type_ok, ok, {typed}, "
+            f"CASE WHEN NOT ok THEN {array(p_cols)} END AS problem_cols, "
+            f"CASE WHEN NOT ok THEN {array(p_vals)} END AS problem_vals, "
+            f"CASE WHEN NOT ok THEN {array(p_reasons)} END AS problem_reasons"
+            f"{flag_columns} "
+            f"FROM (SELECT *, ({ok}) AS ok{any_flag_column} FROM (SELECT *, ({type_ok}) AS type_ok "
+            f"FROM (SELECT row_no, problem, field_count, {', '.join(values)} "
+            f"FROM (SELECT row_no, problem, field_count, {', '.join(errors)} "
+            f"FROM (SELECT row_no, NULLIF(problem, '') AS problem, field_count, {', '.join(raw)} "
+            # Each OFFSET 0 keeps the planner from repeating an expression at every use.
+            "FROM feed_stage OFFSET 0) AS s OFFSET 0) AS e OFFSET 0) AS t OFFSET 0) AS k OFFSET 0) AS c"
+        )
+
+    def rejections(self) -> str:
+        return (
+            self._rejections_insert()
+            + f"SELECT {self.file_id}, c.row_no, u.col, left(COALESCE(u.val, ''), 1000), u.reason, "
+            "'reject' FROM feed_checked AS c "
+            "CROSS JOIN LATERAL unnest(c.problem_cols, c.problem_vals, c.problem_reasons) "
+            "AS u(col, val, reason) WHERE NOT c.ok AND u.reason IS NOT NULL"
+        )
+
+    def file_rules(self) -> str:
+        checks = ", ".join(f"(({rule.check}) IS NOT FALSE)" for rule in self.feed.file_rules)
+        return f"SELECT {checks} FROM feed_checked WHERE type_ok"
+
+    def key_bounds(self) -> str:
+        key = sql.ident(self.feed.partition_by or "")
+        return f"SELECT min({key}), max({key}) FROM feed_checked WHERE ok"
+
+    def partition_keys(self) -> str:
+        key = sql.ident(self.feed.partition_by or "")
+        unit = "year" if self.feed.partition_interval == "year" else "month"
+        return f"SELECT DISTINCT date_trunc('{unit}', {key})::date FROM feed_checked WHERE ok"
+
+    # Versions ------------------------------------------------------------
+
+    def winners(self) -> list[str]:
+        """feed_valid, feed_dup and feed_win: the last valid row of each identity wins."""
+        feed = self.feed
+        columns = ", ".join(f"c.{sql.ident(c.name)}" for c in feed.columns)
+        identity = ", ".join(sql.ident(n) for n in feed.identity)
+        return [
+            "CREATE TEMP VIEW feed_valid AS "
+            f"SELECT c.row_no, {columns}, c.flag_reasons, c.flag_cols, c.flag_vals "
+            "FROM feed_checked AS c WHERE c.ok",
+            # An identity given more than once is rare: only those are grouped in full.
+            f"CREATE TEMP TABLE feed_dup ON COMMIT DROP AS SELECT {identity}, max(row_no) AS row_no, "
+            "count(*) AS n "
+            f"FROM feed_valid GROUP BY {identity} HAVING count(*) > 1",
+            "CREATE TEMP VIEW feed_win AS SELECT v.* FROM feed_valid AS v WHERE NOT EXISTS "
+            f"(SELECT 1 FROM feed_dup AS d WHERE {self._identity_join('v', 'd')} "
+            "AND d.row_no > v.row_no)",
+        ]
+
+    def facts_exist(self) -> str:
+        return f"SELECT EXISTS (SELECT 1 FROM {self.fact_table} AS f WHERE {self.fact_filter()})"
+
+    def versions(self, *, facts_exist: bool) -> list[tuple[str, str]]:
+        """(step, SQL) from the winners to the new versions (and the superseded current)."""
+        feed = self.feed
+        version, current = self._fact("version"), self._fact("is_current")
+        delivered_on = self._fact("delivered_on")
+        if not facts_exist:
+            # Nothing stored yet for these identities: every winner is version 1, current.
+            return [
+                (
+                    "versions",
+                    "CREATE TEMP VIEW feed_new AS SELECT win.*, 1 AS version, "
+                    "true AS becomes_current FROM feed_win AS win",
+                )
+            ]
+        fact_identity = ", ".join(f"f.{self._fact(n)}" for n in feed.identity)
+        fact_values = ", ".join(
+            f"f.{self._fact(n)} AS {sql.ident(n)}" for n in (*feed.identity, *feed.value_columns)
+        )
+        changed = " OR ".join(
+            f"win.{sql.ident(n)} IS DISTINCT FROM p.{sql.ident(n)}" for n in feed.value_columns
+        )
+        in_force_first = f"f.{delivered_on} <= {self.delivered}"
+        previous = (
+            # The version in force on the delivery date, and the identity's newest version.
+            "CREATE TEMP TABLE feed_prev ON COMMIT DROP AS "
+            f"SELECT DISTINCT ON ({fact_identity}) {fact_values}, {in_force_first} AS in_force, "
+            f"max(f.{version}) OVER per_identity AS max_version, "
+            f"max(f.{delivered_on}) OVER per_identity AS max_delivered "
+            f"FROM {self.fact_table} AS f "
+            f"JOIN feed_win AS win ON {self._identity_join('win', 'f', right_fact=True)} "
+            f"WHERE {self.fact_filter()} "
+            f"WINDOW per_identity AS (PARTITION BY {fact_identity}) "
+            f"ORDER BY {fact_identity}, {in_force_first} DESC, "
+            f"f.{delivered_on} DESC, f.{version} DESC"
+        )
+        new = (
+            # New versions: identities unknown on the delivery date or with other values.
+            "CREATE TEMP TABLE feed_new ON COMMIT DROP AS "
+            "SELECT win.*, COALESCE(p.max_version, 0) + 1 AS version, "
+            f"(p.max_delivered IS NULL OR p.max_delivered <= {self.delivered}) AS becomes_current "
+            f"FROM feed_win AS win LEFT JOIN feed_prev AS p ON {self._identity_join('win', 'p')} "
+            f"WHERE p.max_version IS NULL OR NOT p.in_force OR ({changed or 'false'})"
+        )
+        supersede = (
+            # A newer delivery replaces the current version (kept for as_of questions).
+            f"UPDATE {self.fact_table} AS f SET {current} = false FROM feed_new AS n "
+            f"WHERE n.becomes_current AND f.{current} AND {self.fact_filter()} "
+            f"AND {self._identity_join('n', 'f', right_fact=True)}"
+        )
+        return [
+            ("previous", previous),
+            ("previous", "ANALYZE feed_prev"),
+            ("versions", new),
+            ("versions", "ANALYZE feed_new"),
+            ("supersede", supersede),
+        ]
+
+    def fact_column_name(self, name: str) -> str:
+        return self.feed.fact_model()._meta.get_field(name).column
+
+    def insert(self, target: str | None = None, condition: str = "true") -> str:
+        """The new versions into the fact table (or ``target``, rows meeting ``condition``).
+
+        The id is drawn from the fact table's own sequence, so rows written through
+        a loading table (``partitions.insert_into_partitions``) get theirs too.
+        """
+        feed = self.feed
+        names = ", ".join(sql.ident(c.name) for c in feed.columns)
+        derived_columns = "".join(", " + self._fact(d.name) for d in feed.derived)
+        derived_values = "".join(f", ({d.expression})" for d in feed.derived)
+        insert_columns = ", ".join(self._fact(c.name) for c in feed.columns)
+        pk = self.fact_columns[self.pk_name]
+        sequence = sql.literal(self.fact_table_name)
+        return (
+            f"INSERT INTO {target or self.fact_table} ({pk}, {insert_columns}{derived_columns}, "
+            f"{self._fact('version')}, {self._fact('is_current')}, {self._fact('delivered_on')}, "
+            f"{self._fact('loaded_at')}, {self._fact('feed_file')}, {self._fact('flags')}) "
+            f"SELECT nextval(pg_get_serial_sequence({sequence}, {sql.literal(self.pk_column)})), "
+            f"{names}{derived_values}, version, becomes_current, {self.delivered}, now(), "
+            f"{self.file_id}, COALESCE(array_remove(flag_reasons, NULL), '{{}}') FROM feed_new "
+            f"WHERE {condition}"
+        )
+
+    def flags(self) -> str:
+        """Flags of the rows that load or are unchanged (the winners), kept like rejections."""
+        return (
+            self._rejections_insert()
+            + f"SELECT {self.file_id}, w.row_no, u.col, left(COALESCE(u.val, ''), 1000), u.reason, "
+            "'flag' FROM feed_win AS w "
+            "CROSS JOIN LATERAL unnest(w.flag_cols, w.flag_vals, w.flag_reasons) "
+            "AS u(col, val, reason) WHERE w.flag_reasons IS NOT NULL AND u.reason IS NOT NULL"
+        )
+
+    def counts(self) -> str:
+        """rows, rejected, valid, superseded, new, flagged."""
+        return (
+            "SELECT (SELECT count(*) FROM feed_checked), "
+            "(SELECT count(*) FROM feed_checked WHERE NOT ok), "
+            "(SELECT count(*) FROM feed_checked WHERE ok), "
+            "(SELECT COALESCE(sum(n - 1), 0)::bigint FROM feed_dup), "
+            "(SELECT count(*) FROM feed_new), "
+            "(SELECT count(*) FROM feed_win WHERE flag_reasons IS NOT NULL)"
+        )
