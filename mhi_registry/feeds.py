@@ -26,11 +26,12 @@ from core.feeds import (
     Feed,
     FeedRefused,
     FileRule,
+    Flag,
     Rule,
     register,
 )
 from core.feeds.pipeline import FeedSummary, import_feed_file
-from core.models import FeedFile
+from core.models import FeedFile, KnpCode
 
 from .models import (
     AUTHORITIES,
@@ -108,10 +109,20 @@ PAYMENTS = register(
             Column("received_on", DATE),
             Column("reference", max_length=64),
             Column("amount_kzt", DECIMAL),
-            # A КНП not in the table loads and gives no cover until an admin adds it.
             Column("knp", TEXT, max_length=3),
         ],
         identity=PAYMENT_IDENTITY,
+        # Append-mostly: a daily file adds a month's rows; partitions by month of period.
+        partition_by="period",
+        partition_interval="month",
+        rules=[
+            # A КНП not in the table loads, flagged, and gives no cover until an admin adds it.
+            Flag(
+                f"knp IN (SELECT code FROM {KnpCode._meta.db_table})",
+                column="knp",
+                reason=_("The КНП is not in the table of payment-purpose codes: no cover yet."),
+            )
+        ],
         post_load=[queue_new_versions],
     )
 )
@@ -143,9 +154,7 @@ def store_snapshot(context) -> None:
     authority, _day, sequence = parsed
     cursor = context.cursor
     # Every row read (valid or not) must name the file's authority: else the file is refused.
-    cursor.execute(
-        "SELECT count(*) FROM feed_typed WHERE r__authority IS DISTINCT FROM %s", [authority]
-    )
+    cursor.execute("SELECT count(*) FROM feed_checked WHERE authority <> %s", [authority])
     if cursor.fetchone()[0]:
         raise FeedRefused(
             gettext("Rows name another authority than the file name (%(authority)s).")

@@ -106,7 +106,7 @@ class Payment(FeedFact):
     period = models.DateField(_("period (first day of the month)"))
     received_on = models.DateField(_("received on"))
     reference = models.CharField(_("payment reference"), max_length=64)
-    amount_kzt = models.DecimalField(_("amount, tenge"), max_digits=14, decimal_places=2)
+    amount_kzt = models.DecimalField(_("amount, tenge"), max_digits=15, decimal_places=2)
     knp = models.CharField(_("КНП"), max_length=3)
 
     class Meta:

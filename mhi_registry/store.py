@@ -14,7 +14,6 @@ next future-dated fact about the person), unless the person is queued.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import time
 
@@ -77,40 +76,32 @@ def compute(selection: Selection, *, as_of: dt.date) -> Timelines:
 
 
 def write(timelines: Timelines, *, as_of: dt.date, delete: Selection | None = None) -> None:
-    """Upsert the rows (COPY into a temporary table, one INSERT ... ON CONFLICT).
+    """Upsert the rows in one INSERT ... ON CONFLICT over arrays (no temporary table: the
+    feed load sets session parameters that a temporary table used earlier would forbid).
 
     ``delete``: people of this selection without a timeline lose their row
     (their facts are gone), so the store holds exactly the people with facts.
     """
     table = connection.ops.quote_name(PersonStatus._meta.db_table)
-    buf = io.StringIO()
-    for iin, (segments, valid_until) in timelines.items():
-        payload = json.dumps(segments, separators=(",", ":")).replace("\\", "\\\\")
-        until = valid_until.isoformat() if valid_until else "\\N"
-        buf.write(f"{iin}\t{payload}\t{until}\n")
-    buf.seek(0)
+    iins = list(timelines)
+    payloads = [json.dumps(timelines[i][0], separators=(",", ":")) for i in iins]
+    untils = [timelines[i][1] for i in iins]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS mhi_status_in (iin varchar(12), segments jsonb, "
-            "valid_until date) "
-            "ON COMMIT DELETE ROWS"
-        )
-        cursor.execute("TRUNCATE mhi_status_in")
-        cursor.copy_expert("COPY mhi_status_in (iin, segments, valid_until) FROM STDIN", buf)
-        cursor.execute(
-            f"INSERT INTO {table} (iin, computed_for, segments, valid_until, refreshed_at) "
-            "SELECT iin, %s, segments, valid_until, now() FROM mhi_status_in "
-            "ON CONFLICT (iin) DO UPDATE SET computed_for = EXCLUDED.computed_for, "
-            "segments = EXCLUDED.segments, valid_until = EXCLUDED.valid_until, "
-            "refreshed_at = EXCLUDED.refreshed_at",
-            [as_of],
-        )
+        if iins:
+            cursor.execute(
+                f"INSERT INTO {table} (iin, computed_for, segments, valid_until, refreshed_at) "
+                "SELECT n.iin, %s, n.segments::jsonb, n.valid_until, now() "
+                "FROM unnest(%s::varchar[], %s::text[], %s::date[]) AS n(iin, segments, valid_until) "
+                "ON CONFLICT (iin) DO UPDATE SET computed_for = EXCLUDED.computed_for, "
+                "segments = EXCLUDED.segments, valid_until = EXCLUDED.valid_until, "
+                "refreshed_at = EXCLUDED.refreshed_at",
+                [as_of, iins, payloads, untils],
+            )
         if delete is not None:
             where, params = delete.where(f"{table}.iin")
             cursor.execute(
-                f"DELETE FROM {table} WHERE {where} AND NOT EXISTS "
-                f"(SELECT 1 FROM mhi_status_in AS n WHERE n.iin = {table}.iin)",
-                params,
+                f"DELETE FROM {table} WHERE {where} AND NOT ({table}.iin = ANY(%s))",
+                [*params, iins],
             )
 
 

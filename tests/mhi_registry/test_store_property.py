@@ -23,6 +23,7 @@ from mhi_registry.models import (
     SecurityListing,
     SecuritySnapshot,
 )
+from mhi_registry.partitions import ensure_payment_partitions
 from mhi_registry.selectors import engine_answer
 
 from .conftest import make_iin
@@ -83,6 +84,7 @@ def knp_codes() -> dict[str, str]:
 
 def write_history(cats, pays, snaps, manual, windows, user) -> None:
     codes = knp_codes()
+    ensure_payment_partitions(p[1] for p in pays)
     versions: dict[tuple, int] = {}
     for iin, code, assigned, length, reason, delivered, _v in cats:
         key = (iin, code, assigned)
