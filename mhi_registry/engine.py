@@ -16,12 +16,11 @@ The open end of an interval is ``OPEN`` (``date.max``); answers show it as
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-
-from dateutil.relativedelta import relativedelta
 
 OPEN = dt.date.max
 DAY = dt.timedelta(days=1)
@@ -64,10 +63,15 @@ _CATEGORY_RANK = {code: n for n, code in enumerate(CATEGORIES)}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar arithmetic with the day clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    """Calendar arithmetic with the day clamped to the month's end (31 Jan + 1 = 28/29 Feb),
+    as ``dateutil.relativedelta`` does (a test checks they agree)."""
     if day == OPEN:
         return OPEN
-    return day + relativedelta(months=months)
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    if day.day <= 28:
+        return dt.date(year, month, day.day)
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -311,20 +315,27 @@ def paid_months(
 def payment_intervals(months: Mapping[dt.date, MonthPay]) -> list[Interval]:
     """M3 (cl. 10, 11) and M4 (cl. 10, Law art. 5 p. 2)."""
     paid = sorted(p for p, m in months.items() if m.net > 0)
-    paid_index = {month_index(p) for p in paid}
     out: list[Interval] = []
+    run, previous = 0, None  # consecutive paid months ending at the current one
     for period in paid:
         pay = months[period]
+        index = month_index(period)
+        run = run + 1 if previous is not None and index == previous + 1 else 1
+        previous = index
         next_month = add_months(period, 1)
-        ref = {"kind": "paid_month", "period": period.strftime("%Y-%m"), "net": str(pay.net)}
+        ref = {
+            "kind": "paid_month",
+            "period": f"{period.year:04d}-{period.month:02d}",
+            "net": str(pay.net),
+        }
         if pay.net_month_start > 0:
             out.append(Interval(period, next_month, PAYMENT, None, "M3", (ref,)))
         elif pay.first_payment_date is not None:
             start = max(period, pay.first_payment_date)
             if start < next_month:
                 out.append(Interval(start, next_month, PAYMENT, None, "M3", (ref,)))
-        last = month_index(period)
-        k = 6 if all(last - n in paid_index for n in range(60)) else 3
+        # k = 6 when each of the 60 months L-59..L is paid, else 3.
+        k = 6 if run >= 60 else 3
         out.append(
             Interval(
                 next_month,
@@ -474,26 +485,34 @@ class Segment:
 
 
 def timeline(all_intervals: Sequence[Interval]) -> list[Segment]:
-    """The union cut where the winning basis changes; adjacent equal segments joined."""
+    """The union cut where the winning basis changes; adjacent equal segments joined.
+
+    A sweep over the interval ends: the live intervals between two consecutive
+    ends are the same for the whole stretch, and the best-ranked one wins it.
+    """
     if not all_intervals:
         return []
-    points = sorted({i.start for i in all_intervals} | {i.end for i in all_intervals})
+    ordered = sorted(all_intervals, key=lambda i: i.start)
+    points = sorted({i.start for i in ordered} | {i.end for i in ordered})
     out: list[Segment] = []
+    live: list[Interval] = []
+    nxt = 0
     for start, end in zip(points, points[1:], strict=False):
-        live = [i for i in all_intervals if i.start <= start and i.end >= end]
+        while nxt < len(ordered) and ordered[nxt].start <= start:
+            live.append(ordered[nxt])
+            nxt += 1
+        live = [i for i in live if i.end > start]
         if not live:
             continue
         best = min(live, key=lambda i: i.rank)
+        last = out[-1] if out else None
         if (
-            out
-            and out[-1].end == start
-            and (out[-1].basis, out[-1].category)
-            == (
-                best.basis,
-                best.category,
-            )
+            last
+            and last.end == start
+            and last.basis == best.basis
+            and last.category == best.category
         ):
-            out[-1] = Segment(out[-1].start, end, best.basis, best.category)
+            out[-1] = Segment(last.start, end, best.basis, best.category)
         else:
             out.append(Segment(start, end, best.basis, best.category))
     return out

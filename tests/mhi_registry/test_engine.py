@@ -284,6 +284,16 @@ def test_m6_cl21_manual_inclusion_covers_one_month_with_month_end_arithmetic():
     assert ask(facts, D(2026, 1, 31), as_of=D(2026, 1, 30)).insured is False
 
 
+def test_month_arithmetic_agrees_with_relativedelta():
+    from dateutil.relativedelta import relativedelta
+
+    day = D(2023, 1, 1)
+    while day < D(2029, 1, 1):
+        for months in (-25, -1, 1, 3, 6, 13):
+            assert e.add_months(day, months) == day + relativedelta(months=months)
+        day += dt.timedelta(days=1)
+
+
 def test_month_end_arithmetic_in_a_leap_year():
     assert e.add_months(D(2028, 1, 31), 1) == D(2028, 2, 29)
     assert e.add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
