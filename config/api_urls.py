@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("insurance.api_urls")),
     path("", include("annuity.api_urls")),
     path("", include("contracts.api_urls")),
+    path("", include("mhi_registry.api_urls")),
     # Last: a JSON 404 for every other path under /api/v1/.
     re_path(r"", NotFoundApi.as_view(), name="api-not-found"),
 ]

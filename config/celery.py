@@ -56,3 +56,4 @@ app.conf.beat_schedule = {
         "options": {"expires": DAY - 60},
     },
 }
+app.conf.beat_schedule.update(__import__("mhi_registry.schedule").schedule.BEAT_SCHEDULE)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("voluntary/", include("insurance.urls")),
     path("osns/", include("contracts.urls")),
+    path("mhi/", include("mhi_registry.urls")),
+    path("fhir/", include("mhi_registry.fhir_urls")),
     path("", include("core.urls")),
 ]
 

@@ -1,0 +1,162 @@
+"""REST API of INTERFACES.md § MHI: status look-ups and manual inclusions.
+
+IINs travel in bodies only (never in URLs), so access logs hold none; every
+look-up is recorded in ``StatusLookup`` for audit.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.permissions import HasRole
+from core.models import Role
+from core.roles import has_role
+from inspection.apis import _call_service
+
+from . import engine, selectors, services
+from .models import InclusionGroup
+from .store import today
+
+MAX_IINS = 1000
+FULL_ANSWER_ROLES = (Role.MHI_OPERATOR, Role.ADMIN)
+
+
+class StatusRequestSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="Day of care; default today.")
+    as_of = serializers.DateField(required=False, help_text="Knowledge date; default today.")
+    iins = serializers.ListField(
+        child=serializers.JSONField(),
+        min_length=1,
+        max_length=MAX_IINS,
+        help_text="1 to 1 000 IINs; a malformed one gets an item error.",
+    )
+
+
+StatusResultSerializer = inline_serializer(
+    name="MhiStatusResult",
+    many=True,
+    fields={
+        "iin": serializers.CharField(),
+        "on": serializers.DateField(required=False),
+        "as_of": serializers.DateField(required=False),
+        "insured": serializers.BooleanField(required=False),
+        "funding_source": serializers.ChoiceField(["mhi", "gobmp"], required=False),
+        "covered_until": serializers.DateField(allow_null=True, required=False),
+        "basis": serializers.CharField(
+            allow_null=True, required=False, help_text="MHI operators only."
+        ),
+        "category": serializers.CharField(
+            allow_null=True, required=False, help_text="MHI operators only."
+        ),
+        "explanation": serializers.ListField(
+            child=serializers.JSONField(), required=False, help_text="MHI operators only."
+        ),
+        "error": serializers.CharField(required=False, help_text="A malformed IIN."),
+    },
+)
+
+
+def lookup_params(data: dict) -> selectors.Lookup:
+    now = today()
+    return selectors.Lookup(on=data.get("on") or now, as_of=data.get("as_of") or now, full=False)
+
+
+class StatusApi(APIView):
+    permission_classes = [HasRole(Role.MEDICAL_SYSTEM, Role.MHI_OPERATOR, Role.ADMIN)]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="mhi_status",
+        summary="Who is entitled to MHI care on a day (MHI_RULES.md)",
+        description="Medical systems get {iin, on, as_of, insured, funding_source, "
+        "covered_until}; MHI operators also basis, category and explanation.",
+        request=StatusRequestSerializer,
+        responses={
+            200: inline_serializer(
+                name="MhiStatusResponse", fields={"results": StatusResultSerializer}
+            ),
+            400: OpenApiResponse(description="Invalid fields, or the only IIN is malformed."),
+            401: OpenApiResponse(description="Not authenticated."),
+            403: OpenApiResponse(description="Not a medical system or MHI operator."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = StatusRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        base = lookup_params(data)
+        lookup = selectors.Lookup(
+            on=base.on, as_of=base.as_of, full=has_role(request.user, *FULL_ANSWER_ROLES)
+        )
+        iins = data["iins"]
+        selectors.record_lookup(user=request.user, channel="api", lookup=lookup, iins=iins)
+        results = selectors.status_answers(iins, lookup=lookup)
+        if len(results) == 1 and "error" in results[0]:
+            raise exceptions.ValidationError({"iins": {0: [results[0]["error"]]}})
+        return Response({"results": results})
+
+
+class DocumentSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    number = serializers.CharField(max_length=64)
+    issued_on = serializers.DateField()
+
+
+class ManualInclusionSerializer(serializers.Serializer):
+    iin = serializers.CharField()
+    group = serializers.ChoiceField(InclusionGroup.values)
+    application_date = serializers.DateField()
+    documents = DocumentSerializer(many=True, allow_empty=True)
+
+
+def inclusion_data(inclusion) -> dict:
+    return {
+        "id": inclusion.pk,
+        "iin": inclusion.iin,
+        "group": inclusion.group,
+        "application_date": inclusion.application_date.isoformat(),
+        "covered_until": (
+            engine.add_months(inclusion.application_date, 1) - engine.DAY
+        ).isoformat(),
+        "entered_on": inclusion.delivered_on.isoformat(),
+        "operator": inclusion.operator.get_username(),
+        "documents": [
+            {"kind": d.kind_id, "number": d.number, "issued_on": d.issued_on.isoformat()}
+            for d in inclusion.documents.all()
+        ],
+    }
+
+
+class ManualInclusionApi(APIView):
+    permission_classes = [HasRole(Role.MHI_OPERATOR, Role.ADMIN)]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="mhi_manual_inclusions_create",
+        summary="Include a person by hand for one month (MHI_RULES.md M6; cl. 21, 57)",
+        request=ManualInclusionSerializer,
+        responses={
+            201: OpenApiResponse(description="The inclusion with its documents."),
+            400: OpenApiResponse(
+                description="A missing document named, or the category the data already show."
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ManualInclusionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        inclusion = _call_service(
+            services.include_manually,
+            iin=data["iin"],
+            group=data["group"],
+            application_date=data["application_date"],
+            documents=[dict(d) for d in data["documents"]],
+            operator=request.user,
+        )
+        return Response(inclusion_data(inclusion), status=status.HTTP_201_CREATED)

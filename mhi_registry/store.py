@@ -1,0 +1,180 @@
+"""The current-status store: each person's timeline as known today, kept fresh.
+
+- After each feed load the people it touched are queued (``queue_people``,
+  inside the load's transaction) and recomputed by ``refresh_pending``, which
+  drains the queue in committed batches (a crash leaves the rest queued).
+- A full rebuild (``rebuild_chunk``) recomputes the people of one IIN prefix;
+  ``tasks.rebuild_status_store`` runs every prefix as a Celery group, so any
+  number of workers share the chunks. A chunk run twice writes the same rows.
+
+A row answers for ``as_of`` from ``computed_for`` until ``valid_until`` (the
+next future-dated fact about the person), unless the person is queued.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import engine
+from .facts import Selection, failure_windows, knp_rules, load_people, prefix_selection
+from .models import PendingRefresh, PersonStatus, Rebuild, RebuildChunk
+
+REFRESH_BATCH = 5000
+# Chunks of a full rebuild: IINs by their first three digits (YYM of the birth date).
+PREFIX_DIGITS = 3
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def segments_of(facts: engine.PersonFacts, *, as_of, knp, windows) -> list[engine.Segment]:
+    return engine.timeline(engine.intervals(facts, as_of=as_of, knp=knp, windows=windows))
+
+
+def encode(segments: list[engine.Segment]) -> list[list]:
+    return [
+        [
+            s.start.isoformat(),
+            None if s.end == engine.OPEN else s.end.isoformat(),
+            s.basis,
+            s.category,
+        ]
+        for s in segments
+    ]
+
+
+def decode(rows: list[list]) -> list[engine.Segment]:
+    return [
+        engine.Segment(
+            dt.date.fromisoformat(start),
+            engine.OPEN if end is None else dt.date.fromisoformat(end),
+            basis,
+            category,
+        )
+        for start, end, basis, category in rows
+    ]
+
+
+Timelines = dict[str, tuple[list[list], dt.date | None]]
+
+
+def compute(selection: Selection, *, as_of: dt.date) -> Timelines:
+    """The encoded timelines of the selected people known on ``as_of``, with valid_until."""
+    knp = knp_rules()
+    windows = failure_windows()
+    people, later = load_people(selection, as_of=as_of, windows=windows)
+    return {
+        iin: (encode(segments_of(facts, as_of=as_of, knp=knp, windows=windows)), later.get(iin))
+        for iin, facts in people.items()
+    }
+
+
+def write(timelines: Timelines, *, as_of: dt.date, delete: Selection | None = None) -> None:
+    """Upsert the rows in one INSERT ... ON CONFLICT over arrays (no temporary table: the
+    feed load sets session parameters that a temporary table used earlier would forbid).
+
+    ``delete``: people of this selection without a timeline lose their row
+    (their facts are gone), so the store holds exactly the people with facts.
+    """
+    table = connection.ops.quote_name(PersonStatus._meta.db_table)
+    iins = list(timelines)
+    payloads = [json.dumps(timelines[i][0], separators=(",", ":")) for i in iins]
+    untils = [timelines[i][1] for i in iins]
+    with connection.cursor() as cursor:
+        if iins:
+            cursor.execute(
+                f"INSERT INTO {table} (iin, computed_for, segments, valid_until, refreshed_at) "
+                "SELECT n.iin, %s, n.segments::jsonb, n.valid_until, now() "
+                "FROM unnest(%s::varchar[], %s::text[], %s::date[]) AS n(iin, segments, valid_until) "
+                "ON CONFLICT (iin) DO UPDATE SET computed_for = EXCLUDED.computed_for, "
+                "segments = EXCLUDED.segments, valid_until = EXCLUDED.valid_until, "
+                "refreshed_at = EXCLUDED.refreshed_at",
+                [as_of, iins, payloads, untils],
+            )
+        if delete is not None:
+            where, params = delete.where(f"{table}.iin")
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {where} AND NOT ({table}.iin = ANY(%s))",
+                [*params, iins],
+            )
+
+
+def queue_people(cursor, select_sql: str, params=()) -> None:
+    """Queue the IINs returned by ``select_sql`` for a refresh (inside the caller's transaction)."""
+    table = connection.ops.quote_name(PendingRefresh._meta.db_table)
+    cursor.execute(
+        f"INSERT INTO {table} (iin, queued_at) SELECT DISTINCT q.iin, now() FROM ({select_sql}) "
+        "AS q(iin) ON CONFLICT (iin) DO NOTHING",
+        list(params),
+    )
+
+
+def refresh_pending(*, batch: int = REFRESH_BATCH, as_of: dt.date | None = None) -> int:
+    """Recompute the queued people, batch by batch; returns how many were refreshed."""
+    as_of = as_of or today()
+    table = connection.ops.quote_name(PendingRefresh._meta.db_table)
+    done = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE iin IN (SELECT iin FROM {table} ORDER BY iin "
+                "LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING iin",
+                [batch],
+            )
+            iins = tuple(row[0] for row in cursor.fetchall())
+            if not iins:
+                return done
+            selection = Selection(iins=iins)
+            write(compute(selection, as_of=as_of), as_of=as_of, delete=selection)
+            done += len(iins)
+
+
+def refresh_people(iins: list[str], *, as_of: dt.date | None = None) -> None:
+    """Recompute the given people now (operators' manual inclusions)."""
+    as_of = as_of or today()
+    selection = Selection(iins=tuple(iins))
+    with transaction.atomic():
+        write(compute(selection, as_of=as_of), as_of=as_of, delete=selection)
+
+
+def all_prefixes() -> list[str]:
+    return [str(n).zfill(PREFIX_DIGITS) for n in range(10**PREFIX_DIGITS)]
+
+
+def start_rebuild(*, as_of: dt.date | None = None) -> Rebuild:
+    return Rebuild.objects.create(as_of=as_of or today(), chunks=len(all_prefixes()))
+
+
+def rebuild_chunk(*, rebuild_id: int, prefix: str, worker: str = "") -> int:
+    """Recompute every person of one IIN prefix (idempotent); returns the persons written."""
+    rebuild = Rebuild.objects.get(pk=rebuild_id)
+    started = time.perf_counter()
+    selection = prefix_selection(prefix)
+    with transaction.atomic():
+        timelines = compute(selection, as_of=rebuild.as_of)
+        write(timelines, as_of=rebuild.as_of, delete=selection)
+        table = connection.ops.quote_name(RebuildChunk._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (rebuild_id, prefix, worker, persons, runs, seconds, done_at) "
+                "VALUES (%s, %s, %s, %s, 1, %s, now()) ON CONFLICT (rebuild_id, prefix) DO UPDATE "
+                f"SET runs = {table}.runs + 1, worker = EXCLUDED.worker, "
+                "persons = EXCLUDED.persons, seconds = EXCLUDED.seconds, done_at = now()",
+                [rebuild_id, prefix, worker, len(timelines), time.perf_counter() - started],
+            )
+    return len(timelines)
+
+
+def rebuild_all(*, as_of: dt.date | None = None) -> Rebuild:
+    """The whole store in this process (the command's and tests' way; tasks use a group)."""
+    rebuild = start_rebuild(as_of=as_of)
+    for prefix in all_prefixes():
+        rebuild_chunk(rebuild_id=rebuild.pk, prefix=prefix, worker="local")
+    Rebuild.objects.filter(pk=rebuild.pk).update(finished_at=timezone.now())
+    return rebuild

@@ -1,0 +1,214 @@
+"""The three MHI feeds through the shared pipeline (FEEDS.md) and the refresh they trigger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core.feeds import FeedRefused
+from core.models import FeedFile, FeedRejection, KnpCode
+from mhi_registry import store
+from mhi_registry.models import PendingRefresh, PersonStatus, SecuritySnapshot
+from mhi_registry.selectors import Lookup, status_answers
+
+from .conftest import category_row, make_iin, payment_row
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def cover_codes():
+    """КНП read from the table: one month-start code and one not giving cover."""
+    month_start = KnpCode.objects.filter(gives_cover=True, cover_start="month_start").first()
+    no_cover = KnpCode.objects.filter(gives_cover=False).first()
+    return month_start.code, no_cover.code
+
+
+def trimmed(iin, on, as_of):
+    return status_answers([iin], lookup=Lookup(on=on, as_of=as_of, full=False))[0]
+
+
+TODAY = D(2026, 11, 30)
+
+
+def test_categories_feed_rejects_unknown_category_and_end_before_start(load):
+    a, b, c = make_iin(1), make_iin(2), make_iin(3)
+    summary = load(
+        "mhi_categories",
+        [
+            category_row(a, "R13", "2026-09-01"),
+            category_row(b, "R99", "2026-09-01"),
+            category_row(c, "R12", "2026-09-01", removed_on="2026-08-01"),
+        ],
+        D(2026, 9, 2),
+    )
+    assert (summary.loaded, summary.rejected) == (1, 2)
+    reasons = dict(
+        FeedRejection.objects.filter(feed_file__feed="mhi_categories").values_list(
+            "column", "reason"
+        )
+    )
+    assert set(reasons) == {"category", "removed_on"}
+    assert "removed_on is before assigned_on" in reasons["removed_on"]
+    # Only the person whose facts changed is queued for a refresh.
+    assert list(PendingRefresh.objects.values_list("iin", flat=True)) == [a]
+
+
+def test_load_then_refresh_updates_only_touched_people_and_store_equals_engine(load):
+    a, b = make_iin(11), make_iin(12)
+    load("mhi_categories", [category_row(a, "R13", "2026-09-01")], D(2026, 9, 2))
+    load("mhi_categories", [category_row(b, "R07", "2020-01-01")], D(2026, 9, 3))
+    assert store.refresh_pending(as_of=TODAY) == 2
+    refreshed_b = PersonStatus.objects.get(iin=b).refreshed_at
+    # A withdrawal-correcting version of a's period touches a only.
+    load(
+        "mhi_categories",
+        [category_row(a, "R13", "2026-09-01", removed_on="2026-10-01", reason="death")],
+        D(2026, 10, 5),
+    )
+    assert list(PendingRefresh.objects.values_list("iin", flat=True)) == [a]
+    assert store.refresh_pending(as_of=TODAY) == 1
+    assert PersonStatus.objects.get(iin=b).refreshed_at == refreshed_b
+    now = trimmed(a, D(2026, 9, 15), TODAY)
+    assert (now["insured"], now["covered_until"]) == (True, "2026-09-30")
+    # A past as_of goes through the engine and reproduces the earlier answer.
+    past = trimmed(a, D(2026, 9, 15), D(2026, 10, 1))
+    assert (past["insured"], past["covered_until"]) == (True, None)
+
+
+def test_unknown_knp_loads_gives_no_cover_until_added_then_payers_recomputed(load):
+    month_start, _ = cover_codes()
+    a = make_iin(21)
+    summary = load(
+        "mhi_payments",
+        [payment_row(a, "2026-10", "2026-10-05", knp="999", reference="R-1")],
+        D(2026, 10, 6),
+    )
+    assert (summary.loaded, summary.rejected) == (1, 0)
+    store.refresh_pending(as_of=TODAY)
+    assert trimmed(a, D(2026, 10, 10), TODAY)["insured"] is False
+    template = KnpCode.objects.get(code=month_start)
+    KnpCode.objects.create(
+        code="999",
+        gives_cover=True,
+        cover_start=template.cover_start,
+        name_kk="Тест",
+        name_ru="Тест",
+    )
+    assert list(PendingRefresh.objects.values_list("iin", flat=True)) == [a]
+    store.refresh_pending(as_of=TODAY)
+    answer = trimmed(a, D(2026, 10, 10), TODAY)
+    assert (answer["insured"], answer["covered_until"]) == (True, "2027-01-31")
+
+
+def test_refund_row_in_a_later_file_makes_the_month_unpaid(load):
+    month_start, _ = cover_codes()
+    a = make_iin(22)
+    load("mhi_payments", [payment_row(a, "2026-10", "2026-10-05", knp=month_start)], D(2026, 10, 6))
+    load(
+        "mhi_payments",
+        [payment_row(a, "2026-10", "2026-10-20", "-5000", knp=month_start, reference="REF-B")],
+        D(2026, 10, 21),
+    )
+    store.refresh_pending(as_of=TODAY)
+    assert trimmed(a, D(2026, 10, 10), TODAY)["insured"] is False
+    assert trimmed(a, D(2026, 10, 10), D(2026, 10, 20))["insured"] is True
+
+
+def security_rows(authority, iins, effective="2026-11-01"):
+    return [
+        {"authority": authority, "effective_on": effective, "iin": i, "last_name": "Серіков"}
+        for i in iins
+    ]
+
+
+def test_m5_cl64_security_list_replacement_and_empty_list(load):
+    a, b = make_iin(31), make_iin(32)
+    load("mhi_security_forces", security_rows("MOD", [a, b]), D(2026, 11, 1), authority="MOD")
+    load("mhi_security_forces", security_rows("MOD", [b]), D(2026, 11, 10), authority="MOD")
+    assert set(PendingRefresh.objects.values_list("iin", flat=True)) == {a, b}
+    store.refresh_pending(as_of=TODAY)
+    assert trimmed(a, D(2026, 11, 5), TODAY)["covered_until"] == "2026-11-09"
+    assert trimmed(a, D(2026, 11, 10), TODAY)["insured"] is False
+    assert trimmed(b, D(2026, 11, 20), TODAY)["covered_until"] is None
+    # An empty list (header only) ends everybody's cover from its delivery.
+    summary = load("mhi_security_forces", [], D(2026, 11, 20), authority="MOD")
+    assert summary.rows == 0
+    store.refresh_pending(as_of=TODAY)
+    assert trimmed(b, D(2026, 11, 19), TODAY)["covered_until"] == "2026-11-19"
+    assert trimmed(b, D(2026, 11, 20), TODAY)["insured"] is False
+    assert SecuritySnapshot.objects.filter(authority="MOD").count() == 3
+
+
+def test_m5_cl64_two_lists_on_one_day_the_later_file_counts(load):
+    a = make_iin(33)
+    load("mhi_security_forces", security_rows("NSC", [a]), D(2026, 11, 2), authority="NSC")
+    load("mhi_security_forces", security_rows("NSC", []), D(2026, 11, 2), authority="NSC", n=2)
+    store.refresh_pending(as_of=TODAY)
+    assert trimmed(a, D(2026, 11, 2), TODAY)["insured"] is False
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        (security_rows("MOD", [make_iin(41)]) + security_rows("MIA", [make_iin(42)]), "authority"),
+        (
+            security_rows("MOD", [make_iin(41)])
+            + security_rows("MOD", [make_iin(42)], "2026-11-02"),
+            "effective_on",
+        ),
+    ],
+)
+def test_security_file_mixing_authorities_or_dates_is_refused_whole(load, rows, message):
+    with pytest.raises(FeedRefused, match=message):
+        load("mhi_security_forces", rows, D(2026, 11, 3), authority="MOD")
+    attempt = FeedFile.objects.get(feed="mhi_security_forces")
+    assert attempt.status == FeedFile.Status.REFUSED
+    assert not SecuritySnapshot.objects.exists()
+    assert not PendingRefresh.objects.exists()
+
+
+def test_stale_authority_is_reported_to_ops(load):
+    from mhi_registry.selectors import stale_authorities
+
+    load(
+        "mhi_security_forces", security_rows("AFM", [make_iin(51)]), D(2026, 11, 1), authority="AFM"
+    )
+    load(
+        "mhi_security_forces",
+        security_rows("ACA", [make_iin(52)]),
+        D(2026, 11, 20),
+        authority="ACA",
+    )
+    report = {r["authority"]: r for r in stale_authorities(on=D(2026, 11, 30))}
+    assert (report["AFM"]["stale"], report["AFM"]["age_days"]) == (True, 29)
+    assert (report["ACA"]["stale"], report["ACA"]["age_days"]) == (False, 10)
+    assert report["MOD"]["stale"] is True and report["MOD"]["latest_delivery"] is None
+
+
+def test_m5_cl64_a_list_repeating_earlier_content_is_a_new_delivery(tmp_path):
+    from mhi_registry.feeds import import_security_file
+
+    from .conftest import SECURITY_COLUMNS, write_csv
+
+    a = make_iin(61)
+    listed = security_rows("MOD", [a])
+    days = [("20261101", listed), ("20261105", []), ("20261110", listed)]
+    for stamp, rows in days:
+        import_security_file(
+            write_csv(tmp_path, f"mhi_security_forces_MOD_{stamp}.csv", SECURITY_COLUMNS, rows)
+        )
+    # An empty list of another authority repeats the empty MOD content: still its own list.
+    import_security_file(
+        write_csv(tmp_path, "mhi_security_forces_MIA_20261111.csv", SECURITY_COLUMNS, [])
+    )
+    assert SecuritySnapshot.objects.filter(authority="MOD").count() == 3
+    assert SecuritySnapshot.objects.filter(authority="MIA", persons=0).count() == 1
+    store.refresh_pending(as_of=TODAY)
+    assert trimmed(a, D(2026, 11, 4), TODAY)["covered_until"] == "2026-11-04"
+    assert trimmed(a, D(2026, 11, 7), TODAY)["insured"] is False
+    assert trimmed(a, D(2026, 11, 20), TODAY)["covered_until"] is None
+    # The same file sent again is nothing new.
+    again = import_security_file(tmp_path / "mhi_security_forces_MOD_20261110.csv")
+    assert again.duplicate_file and SecuritySnapshot.objects.count() == 4
