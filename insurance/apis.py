@@ -29,11 +29,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.filters import UpdatedSinceFilter
 from core.api.permissions import HasRole
+from core.errors import nest_error_paths
 from core.models import Role
 from core.roles import has_role, user_organisation
-from core.errors import nest_error_paths
-from inspection.filters import UpdatedSinceFilter
 
 from . import breaches, selectors, services
 from . import serializers as s
