@@ -17,8 +17,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Several test runs may share one server: TEST_DB_SUFFIX keeps their databases apart.
-DATABASES["default"]["TEST"] = {"NAME": "test_regulator" + env("TEST_DB_SUFFIX", default="")}
+# Several test runs may share one server: each database has its own test
+# database, and TEST_DB_SUFFIX keeps apart runs on the same database.
+DATABASES["default"]["TEST"] = {
+    "NAME": f"test_{DATABASES['default']['NAME']}" + env("TEST_DB_SUFFIX", default="")
+}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "100000/minute"}}
 AXES_FAILURE_LIMIT = 5
