@@ -28,6 +28,7 @@ from core.models import (
     Region,
     UserProfile,
 )
+from core.spreadsheets import SafeCSV, SafeXLSX
 
 
 class DigitCodeWidget(widgets.CharWidget):
@@ -121,7 +122,7 @@ class OrganisationResource(ReferenceResource):
 
 class ReferenceAdmin(ImportExportModelAdmin):
     import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    export_formats = [SafeCSV, SafeXLSX]
 
     # An import adds and changes rows: it needs both permissions, not just admin access.
     def has_import_permission(self, request) -> bool:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.models import Region
+from core.validators import implausible_dates
 
 from .models import (
     Accident,
@@ -359,12 +360,26 @@ def _check_rules(
         spec.extra_check(obj, path, errors)
 
 
+def _full_clean(obj: models.Model, *, exclude: Sequence[str] | None) -> None:
+    """The model's own validation plus the plausible range of every date (core.validators)."""
+    found: dict[str, list] = {}
+    try:
+        obj.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as exc:
+        found = exc.update_error_dict(found)
+    for name, exc in implausible_dates(obj).items():
+        if name not in found and name not in (exclude or ()):
+            found[name] = exc.error_list
+    if found:
+        raise ValidationError(found)
+
+
 def _check_list(merged: _MergedList, anchor: object, anchor_message: str, errors: _Errors) -> None:
     spec = merged.spec
     for index, obj in merged.items:
         path = f"{merged.prefix}[{index}]"
         try:
-            obj.full_clean(exclude=list(spec.parent_fields), validate_constraints=False)
+            _full_clean(obj, exclude=list(spec.parent_fields))
         except ValidationError as exc:
             errors.add_exception(path, exc)
         _check_rules(spec, obj, path, anchor, anchor_message, errors)
@@ -556,7 +571,7 @@ def _inspection_write(
     inspection.updated_by = acting_user
 
     try:
-        inspection.full_clean(exclude=clean_exclude, validate_constraints=False)
+        _full_clean(inspection, exclude=clean_exclude)
     except ValidationError as exc:
         errors.add_exception("", exc)
 
@@ -684,7 +699,7 @@ def _accident_write(
     accident.updated_by = acting_user
 
     try:
-        accident.full_clean(exclude=clean_exclude, validate_constraints=False)
+        _full_clean(accident, exclude=clean_exclude)
     except ValidationError as exc:
         errors.add_exception("", exc)
     occurred_on = accident.occurred_on
@@ -722,7 +737,7 @@ def _accident_write(
     if investigation is not None:
         data = changes.get("investigation") or {}
         try:
-            investigation.full_clean(exclude=inv_exclude, validate_constraints=False)
+            _full_clean(investigation, exclude=inv_exclude)
         except ValidationError as exc:
             errors.add_exception("investigation", exc)
         completed_on = investigation.completed_on

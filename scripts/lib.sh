@@ -53,6 +53,25 @@ pick_python() {
   command -v python3
 }
 
+unlocked_packages() {
+  # Fails, naming them, when an installed package has no pin in requirements.lock.
+  "$VENV/bin/python" - "$ROOT/requirements.lock" <<'PY'
+import re, sys
+from importlib import metadata
+
+def norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+locked = {norm(re.split(r"[=<>;@ ]", line.strip())[0]) for line in open(sys.argv[1])
+          if line.strip() and not line.startswith("#")}
+installed = {norm(d.metadata["Name"]) for d in metadata.distributions()}
+missing = sorted(installed - locked - {"pip", "setuptools", "wheel", "regulator"})
+if missing:
+    print("not pinned in requirements.lock: " + ", ".join(missing), file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
 ensure_venv() {
   local py stamp want
   if [ ! -x "$VENV/bin/python" ]; then
@@ -64,13 +83,15 @@ ensure_venv() {
     say "creating virtual environment with $("$py" --version)"
     "$py" -m venv "$VENV"
   fi
-  want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
+  want="$(cat "$ROOT/pyproject.toml" "$ROOT/requirements.lock" | sha256sum | cut -c1-16)"
   stamp="$VENV/.installed-$want"
   if [ ! -f "$stamp" ]; then
-    say "installing Python dependencies"
+    say "installing Python dependencies (versions from requirements.lock)"
     "$VENV/bin/python" -m pip install -q --upgrade pip >"$LOCAL/log/pip.log" 2>&1 || true
-    (cd "$ROOT" && "$VENV/bin/python" -m pip install -q -e ".[dev]" >>"$LOCAL/log/pip.log" 2>&1) \
+    # The lock pins every package, transitive ones too; pyproject.toml says which to install.
+    (cd "$ROOT" && "$VENV/bin/python" -m pip install -q -c requirements.lock -e ".[dev]" >>"$LOCAL/log/pip.log" 2>&1) \
       || { grep -v '^WARNING: Location' "$LOCAL/log/pip.log" | tail -20 >&2; die "pip install failed (see .local/log/pip.log)"; }
+    unlocked_packages || die "requirements.lock misses packages that were installed: run scripts/lock.sh"
     rm -f "$VENV"/.installed-*; touch "$stamp"
   fi
   # WeasyPrint renders PDFs with Pango.

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import django
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -100,10 +101,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
+# Behind a reverse proxy every request comes from the proxy's address: the
+# lockout keys on the client's own address (core.network.client_address).
+# TRUSTED_PROXY_COUNT is how many proxies we run in front (0: the server is
+# reached directly and X-Forwarded-For, which a client can forge, is ignored).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.network.client_address"
 
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates dd.mm.yyyy, 24-hour time, a space between thousands and a decimal
+# comma in Kazakh and Russian (config/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
@@ -134,7 +144,14 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"user": env("API_THROTTLE_RATE", default="6000/minute")},
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# No record nests deeper than this in a JSON body (core/api/parsers.py).
+API_JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "Labour protection and safety information system API",
     "DESCRIPTION": "Mandatory and voluntary accident insurance, annuities, MHI registry, "
@@ -157,6 +174,32 @@ SPECTACULAR_SETTINGS = {
         "FormVersionKindEnum": ["regular", "correction"],
     },
 }
+
+# Spreadsheets exported from the admin never carry live formulas: a cell that
+# starts with =, +, - or @ is written as text (core/spreadsheets.py).
+from core.spreadsheets import SafeCSV, SafeXLSX  # noqa: E402
+
+EXPORT_FORMATS = [SafeCSV, SafeXLSX]
+
+# Content-Security-Policy on every response: scripts, styles, images and
+# connections only from this site, no framing, forms posted only here.
+_CSP_SELF, _CSP_NONE = "'self'", "'none'"
+SECURE_CSP = {
+    "default-src": [_CSP_SELF],
+    "script-src": [_CSP_SELF],
+    "style-src": [_CSP_SELF],
+    "img-src": [_CSP_SELF, "data:"],
+    "font-src": [_CSP_SELF, "data:"],
+    "connect-src": [_CSP_SELF],
+    "object-src": [_CSP_NONE],
+    "base-uri": [_CSP_SELF],
+    "form-action": [_CSP_SELF],
+    "frame-ancestors": [_CSP_NONE],
+}
+if django.VERSION >= (6, 0):
+    MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+else:  # the Django 5.2 line of Python 3.11 sends the same header
+    MIDDLEWARE.insert(1, "core.middleware.ContentSecurityPolicyMiddleware")
 
 REDIS_URL = env("REDIS_URL", default="redis://localhost:6379/0")
 CACHES = {
