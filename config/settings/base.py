@@ -28,9 +28,9 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "django_celery_beat",
-    "axes",
+    "config.apps.AxesConfig",
     "pgtrigger",
-    "pghistory",
+    "config.apps.HistoryConfig",
     "pghistory.admin",
     "core",
     "contracts",
@@ -174,6 +174,9 @@ SPECTACULAR_SETTINGS = {
         "FormVersionKindEnum": ["regular", "correction"],
     },
 }
+
+# The admin's list of all changes leaves out the field differences (core/history_admin.py).
+PGHISTORY_ADMIN_CLASS = "core.history_admin.HistoryEventsAdmin"
 
 # Spreadsheets exported from the admin never carry live formulas: a cell that
 # starts with =, +, - or @ is written as text (core/spreadsheets.py).
