@@ -228,6 +228,15 @@ ensure_chromium() {
   export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 }
 
+ensure_axe() {
+  # The accessibility scan of the browser tests: axe-core, pinned in package-lock.json.
+  [ -f "$ROOT/node_modules/axe-core/axe.min.js" ] && return 0
+  command -v npm >/dev/null 2>&1 || apt_install npm
+  say "installing axe-core for the browser tests (npm ci)"
+  (cd "$ROOT" && npm ci --ignore-scripts --no-audit --no-fund >"$LOCAL/log/npm.log" 2>&1) \
+    || die "npm ci failed (see .local/log/npm.log)"
+}
+
 stop_local_servers() {
   local bin
   if [ -f "$LOCAL/pg/postmaster.pid" ] && bin="$(find_pg_bin)"; then

@@ -8,6 +8,7 @@ ensure_redis
 remember_servers
 ensure_gettext
 ensure_chromium
+ensure_axe
 cd "$ROOT"
 export DJANGO_SETTINGS_MODULE=config.settings.test
 python manage.py compilemessages -v 0 --ignore=.venv >/dev/null

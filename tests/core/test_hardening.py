@@ -154,9 +154,9 @@ def test_not_found_page_speaks_the_users_language(client, make_user, language, t
     [("ru", "Доступ запрещён"), ("kk", "Қол жеткізу тыйым салынған")],
 )
 def test_forbidden_page_speaks_the_users_language(client, make_user, language, text):
-    client.force_login(make_user("insurer"))
+    client.force_login(make_user("ops"))
 
-    response = client.get("/reports/", HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get("/reports/dashboard/", HTTP_ACCEPT_LANGUAGE=language)
 
     assert response.status_code == 403
     body = response.content.decode()

@@ -64,7 +64,7 @@ def test_far_future_period_in_the_api_is_a_400(make_user, api_client_for):
     response = client.get("/api/v1/reports/2-ozh/9999-12/")
 
     assert response.status_code in (400, 404)
-    assert "2099-12" in response.json()["detail"]
+    assert "2099-12" in str(response.json())
 
 
 def test_year_9999_date_in_an_inspection_is_a_field_error(make_user, api_client_for):

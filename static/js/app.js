@@ -1,6 +1,8 @@
 /*
- * Behaviour shared by the data-entry forms.
+ * Behaviour shared by every page (loaded by templates/base.html).
  *
+ * - A table wider than the screen scrolls inside itself; it takes keyboard
+ *   focus so it can be scrolled without a mouse.
  * - After a refused save, focus moves to the error summary (announced by screen
  *   readers), then Tab reaches the first field in error.
  * - <form data-unsaved-guard>: leaving the page with changes not saved asks
@@ -17,6 +19,12 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("table.data, .table-scroll").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) {
+        el.tabIndex = 0;
+      }
+    });
+
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       summary.focus();
