@@ -72,3 +72,44 @@ def test_dates_and_amounts_read_in_the_language_format(client, make_user, record
     assert "172\xa0950,00" in body
     assert re.search(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", body), "24-hour time, no a.m./p.m."
     assert "2025-10-05" not in listing.content.decode()
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+@pytest.mark.parametrize("form", ["1-meizhm", "2-ozh"])
+def test_pdf_keeps_words_whole_and_the_signatures_with_the_table(records, form):
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from reports.exports import PrintedForm
+
+    records.inspection("75", started_on=IN, completed_on=IN)
+    version = form_generate(form=form, period=OCT, source="command").version
+    printed = PrintedForm.of(version)
+    document = HTML(string=render_to_string("reports/form_pdf.html", {"printed": printed}))
+    pages = document.render().pages
+    title_words = set()
+    for cell in printed.header_cells():
+        title_words |= set(re.findall(r"\w+", f"{cell.kk} {cell.ru}"))
+
+    fragments, seal_page, rows_on = set(), None, {}
+    for number, page in enumerate(pages, 1):
+        for box in _boxes(page._page_box):
+            kind = type(box).__name__
+            if kind == "TableCellBox" and box.element_tag == "th":
+                for text_box in _boxes(box):
+                    if type(text_box).__name__ == "TextBox":
+                        fragments |= set(re.findall(r"\w+", text_box.text)) - title_words
+            if kind == "TableRowBox" and box.element_tag == "tr":
+                rows_on[number] = rows_on.get(number, 0) + 1
+            if kind == "TextBox" and printed.seal_place in box.text:
+                seal_page = number
+
+    assert not fragments, f"title words broken: {sorted(fragments)}"
+    assert seal_page is not None
+    # Besides the repeated column titles (3 rows), the signature page has rows of figures.
+    assert rows_on.get(seal_page, 0) > 3, rows_on
