@@ -78,9 +78,9 @@ class InspectionFilterSet(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(
         method="filter_subject",
-        label=_("Subject BIN or IIN"),
-        help_text="Digits the subject's BIN or IIN starts with.",
-        max_length=12,
+        label=_("Subject BIN, IIN or name"),
+        help_text="Digits the subject's BIN or IIN starts with, or words of its name.",
+        max_length=200,
     )
     updated_since = UpdatedSinceFilter()
 
@@ -99,7 +99,19 @@ class InspectionFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(subject_bin__startswith=value) | Q(subject_iin__startswith=value))
+        if value.isdigit():
+            return queryset.filter(
+                Q(subject_bin__startswith=value) | Q(subject_iin__startswith=value)
+            )
+        return queryset.filter(_all_words("subject_name", value))
+
+
+def _all_words(field: str, text: str) -> Q:
+    """Every word of ``text`` appears in ``field``, in any case and order."""
+    condition = Q()
+    for word in text.split()[:8]:
+        condition &= Q(**{f"{field}__icontains": word.strip("«»\"'")})
+    return condition
 
 
 class AccidentFilterSet(django_filters.FilterSet):
@@ -128,9 +140,9 @@ class AccidentFilterSet(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(
         method="filter_identifier",
-        label=_("Employer BIN or victim IIN"),
-        help_text="Digits the employer's BIN or a victim's IIN starts with.",
-        max_length=12,
+        label=_("Employer BIN or name, victim IIN or name"),
+        help_text="Digits the employer's BIN or a victim's IIN starts with, or words of a name.",
+        max_length=200,
     )
     updated_since = UpdatedSinceFilter()
 
@@ -149,6 +161,13 @@ class AccidentFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if not value.isdigit():
+            return queryset.filter(
+                _all_words("employer_name", value)
+                | Exists(
+                    Victim.objects.filter(_all_words("full_name", value), accident=OuterRef("pk"))
+                )
+            )
         return queryset.filter(
             Q(employer_bin__startswith=value)
             | Exists(Victim.objects.filter(accident=OuterRef("pk"), iin__startswith=value))

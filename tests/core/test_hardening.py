@@ -173,3 +173,14 @@ def test_server_error_page_is_localised_and_leaks_nothing(client, make_user):
 
     assert "Что-то пошло не так" in page
     assert "Traceback" not in page and "DATABASE" not in page
+
+
+@pytest.mark.parametrize(("language", "text"), [("ru", "(не выбрано)"), ("kk", "(таңдалмаған)")])
+def test_an_empty_choice_reads_as_words_not_dashes(client, make_user, language, text):
+    client.force_login(make_user("inspector", region="75"))
+
+    page = client.get("/inspection/inspections/new/", HTTP_ACCEPT_LANGUAGE=language)
+
+    body = page.content.decode()
+    assert f'<option value="" selected>{text}</option>' in body or f">{text}</option>" in body
+    assert "---------" not in body

@@ -403,3 +403,27 @@ def test_list_pages_query_count_does_not_grow_with_rows(client, chief, inspector
         services.accident_create(acting_user=inspector, **service_kwargs(accident_body()))
     assert [queries(url) for url in urls] == few
     assert few[0] <= 14 and few[1] <= 10
+
+
+@pytest.mark.django_db
+def test_list_finds_a_subject_by_words_of_its_name(client, make_user):
+    client.force_login(make_user("inspector", region="75"))
+    wanted = Inspection.objects.create(
+        region_id="75",
+        subject_bin=EMPLOYER_BIN,
+        subject_name="ТОО «КайнарОйл Холдинг»",
+        kind="unscheduled",
+        started_on=datetime.date(2026, 3, 2),
+    )
+    other = Inspection.objects.create(
+        region_id="75",
+        subject_bin=OTHER_BIN,
+        subject_name="АО «АстанаТранс»",
+        kind="unscheduled",
+        started_on=datetime.date(2026, 3, 2),
+    )
+
+    body = client.get("/inspection/inspections/", {"q": "холдинг кайнар"}).content.decode()
+
+    assert f"/inspection/inspections/{wanted.pk}/" in body
+    assert f"/inspection/inspections/{other.pk}/" not in body
