@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import CHILD_ROWS_PER_LIST
 from core.models import Region
 
 from .models import (
@@ -29,7 +30,7 @@ from .selectors import investigation_of
 from .services import INSPECTION_CHILDREN, INVESTIGATION_CHILDREN, VICTIMS
 from .widgets import DateInput
 
-MAX_ROWS = 1000
+MAX_ROWS = CHILD_ROWS_PER_LIST
 
 
 def _date(label: str, *, required: bool = True) -> forms.DateField:

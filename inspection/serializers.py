@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.limits import CHILD_ROWS_PER_LIST
+
 from .models import (
     Accident,
     CriminalCase,
@@ -27,7 +29,7 @@ from .models import (
 
 MAX_ID = 2**63 - 1
 MAX_INT = 2**31 - 1
-MAX_ITEMS = 1000
+MAX_ITEMS = CHILD_ROWS_PER_LIST
 MAX_TEXT = 10_000
 
 DIGITS_2 = r"^[0-9]{2}$"

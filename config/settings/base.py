@@ -131,6 +131,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# A page form with every child list at its limit (core/limits.py) can be sent:
+# the same number of rows the API accepts.
+from core.limits import FORM_FIELDS_AT_LIMIT  # noqa: E402
+
+DATA_UPLOAD_MAX_NUMBER_FIELDS = FORM_FIELDS_AT_LIMIT
+DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
+
 # Where external systems drop feed files: one folder per feed below it.
 FEED_INBOX_ROOT = Path(env("FEED_INBOX_ROOT", default=str(BASE_DIR / "var" / "inbox")))
 

@@ -427,3 +427,26 @@ def test_list_finds_a_subject_by_words_of_its_name(client, make_user):
 
     assert f"/inspection/inspections/{wanted.pk}/" in body
     assert f"/inspection/inspections/{other.pk}/" not in body
+
+
+def test_page_saves_as_many_child_rows_as_the_api_accepts(client, inspector):
+    from core.limits import CHILD_ROWS_PER_LIST
+
+    rows = [
+        {"description": f"Violation {n}", "detected_on": "2026-03-03"}
+        for n in range(CHILD_ROWS_PER_LIST)
+    ]
+    fines = [{"imposed_on": "2026-03-05", "amount_kzt": "100"} for _ in range(300)]
+    data = inspection_post(violations=rows, fines=fines)
+    assert len(data) > 2500, "more fields than Django's default limit of 1000"
+
+    response = logged_in(client, inspector).post(reverse("inspection:inspection-create"), data)
+
+    assert response.status_code == 302, response.content[:300]
+    inspection = Inspection.objects.get()
+    assert inspection.violations.count() == CHILD_ROWS_PER_LIST
+    assert inspection.fines.count() == 300
+    edit = client.get(reverse("inspection:inspection-edit", args=[inspection.pk]))
+    assert edit.status_code == 200
+    # Every row, and the empty row the "Add a row" button copies.
+    assert edit.content.decode().count('data-testid="violations-row"') == CHILD_ROWS_PER_LIST + 1
