@@ -17,9 +17,10 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first, so a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN pip install .
+# Dependencies first, so a code change does not reinstall them; every version,
+# transitive ones too, comes from requirements.lock.
+COPY pyproject.toml requirements.lock ./
+RUN pip install -c requirements.lock .
 
 COPY . .
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \

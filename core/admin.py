@@ -28,6 +28,7 @@ from core.models import (
     Region,
     UserProfile,
 )
+from core.spreadsheets import SafeCSV, SafeXLSX
 
 
 class DigitCodeWidget(widgets.CharWidget):
@@ -94,7 +95,7 @@ OrganisationResource = reference_resource(
 
 class ReferenceAdmin(ImportExportModelAdmin):
     import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    export_formats = [SafeCSV, SafeXLSX]
 
     # An import adds and changes rows: it needs both permissions, not just admin access.
     def has_import_permission(self, request) -> bool:

@@ -12,9 +12,17 @@ def mask_personal_numbers(text: str) -> str:
 
 
 class MaskPersonalDataFilter(logging.Filter):
+    """Masks the message and the traceback of a record (an exception text may quote input)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_personal_numbers(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_personal_numbers(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personal_numbers(record.stack_info)
         return True

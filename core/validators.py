@@ -1,11 +1,15 @@
-"""IIN/BIN validation: the one check used by models, serializers, feeds and forms.
+"""IIN/BIN validation: the one check used by models, serializers, feeds and forms;
+and the plausible range of dates.
 
 IIN and BIN are 12 digits; the 12th is a check digit: the sum of the first 11
 digits times weights 1..11 modulo 11; when that is 10, again with weights
 3..11,1,2; when that is 10 again the number is invalid.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 FIRST_WEIGHTS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
@@ -40,3 +44,50 @@ def validate_iin_bin(value: object) -> None:
 
 validate_iin = validate_iin_bin
 validate_bin = validate_iin_bin
+
+
+# --- Plausible dates ------------------------------------------------------------
+# A date of a record of this system is no earlier than the Republic's
+# independence and no more than ten years ahead: year 1 or 9999 is a typing
+# slip, never a fact.
+EARLIEST_DATE = datetime.date(1991, 12, 16)
+YEARS_AHEAD = 10
+
+
+def latest_date(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    return today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
+
+
+def validate_plausible_date(value: object) -> None:
+    """Django validator: a date between ``EARLIEST_DATE`` and ``latest_date()``."""
+    if not isinstance(value, datetime.date):
+        return
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    latest = latest_date()
+    if not EARLIEST_DATE <= value <= latest:
+        raise ValidationError(
+            _("The date must be from %(first)s to %(last)s.")
+            % {
+                "first": formats.date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT"),
+                "last": formats.date_format(latest, "SHORT_DATE_FORMAT"),
+            },
+            code="implausible_date",
+        )
+
+
+def implausible_dates(obj: object) -> dict[str, ValidationError]:
+    """The date fields of a model instance outside the plausible range, by field name."""
+    errors = {}
+    for field in obj._meta.concrete_fields:
+        if (
+            field.get_internal_type() in ("DateField", "DateTimeField")
+            and not field.auto_now
+            and not field.auto_now_add
+        ):
+            try:
+                validate_plausible_date(getattr(obj, field.attname))
+            except ValidationError as exc:
+                errors[field.name] = exc
+    return errors

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.parsers import DepthLimitedJSONParser
 from core.api.permissions import HasRole
 from core.errors import nest_error_paths
 
@@ -57,7 +57,7 @@ def _call_service(service: Callable[..., Any], **kwargs: Any) -> Any:
 
 class _InspectionApiBase:
     permission_classes = [HasRole(*INSPECTION_ROLES)]
-    parser_classes = [JSONParser]
+    parser_classes = [DepthLimitedJSONParser]
 
 
 def _record_apis(

@@ -25,18 +25,33 @@ def _dates(field: str, labels: tuple, help_texts: tuple) -> tuple[django_filters
     )
 
 
-def _digits(label, help_text: str, condition: Callable[[str], Q]) -> django_filters.CharFilter:
-    """Records whose identifiers start with the digits given (``condition(digits)``)."""
+def _search(
+    label, help_text: str, by_digits: Callable[[str], Q], by_words: Callable[[str], Q]
+) -> django_filters.CharFilter:
+    """Records found by the digits their identifiers start with (``by_digits``), or by
+    every word of a name (``by_words``)."""
 
     def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        return queryset.filter(condition(value)) if value else queryset
+        if not value:
+            return queryset
+        return queryset.filter(by_digits(value) if value.isdigit() else by_words(value))
 
-    return django_filters.CharFilter(method=method, label=label, help_text=help_text, max_length=12)
+    return django_filters.CharFilter(
+        method=method, label=label, help_text=help_text, max_length=200
+    )
 
 
-def _victim(**lookup) -> Exists:
-    return Exists(Victim.objects.filter(accident=OuterRef("pk"), **lookup))
+def _all_words(field: str, text: str) -> Q:
+    """Every word of ``text`` appears in ``field``, in any case and order."""
+    condition = Q()
+    for word in text.split()[:8]:
+        condition &= Q(**{f"{field}__icontains": word.strip("«»\"'")})
+    return condition
+
+
+def _victim(*conditions: Q, **lookup) -> Exists:
+    return Exists(Victim.objects.filter(*conditions, accident=OuterRef("pk"), **lookup))
 
 
 class _RecordFilterSet(django_filters.FilterSet):
@@ -67,10 +82,11 @@ class InspectionFilterSet(_RecordFilterSet):
         label=_("Status"),
         help_text="completed: completed_on is set; in_progress: it is not.",
     )
-    q = _digits(
-        _("Subject BIN or IIN"),
-        "Digits the subject's BIN or IIN starts with.",
+    q = _search(
+        _("Subject BIN, IIN or name"),
+        "Digits the subject's BIN or IIN starts with, or words of its name.",
         lambda v: Q(subject_bin__startswith=v) | Q(subject_iin__startswith=v),
+        lambda v: _all_words("subject_name", v),
     )
     updated_since = UpdatedSinceFilter()
 
@@ -101,10 +117,11 @@ class AccidentFilterSet(_RecordFilterSet):
         label=_("Victim outcome"),
         help_text="Accidents with at least one victim of this outcome.",
     )
-    q = _digits(
-        _("Employer BIN or victim IIN"),
-        "Digits the employer's BIN or a victim's IIN starts with.",
+    q = _search(
+        _("Employer BIN or name, victim IIN or name"),
+        "Digits the employer's BIN or a victim's IIN starts with, or words of a name.",
         lambda v: Q(employer_bin__startswith=v) | _victim(iin__startswith=v),
+        lambda v: _all_words("employer_name", v) | _victim(_all_words("full_name", v)),
     )
     updated_since = UpdatedSinceFilter()
 

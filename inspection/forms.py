@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import NON_FIELD, nest_error_paths
+from core.limits import CHILD_ROWS_PER_LIST
 from core.models import Region
 
 from . import shapes
@@ -25,7 +26,7 @@ from .selectors import investigation_of
 from .shapes import ChildList, Field, RecordShape
 from .widgets import DateInput
 
-MAX_ROWS = 1000
+MAX_ROWS = CHILD_ROWS_PER_LIST
 DIGITS = {shapes.IDENTIFIER: 12, shapes.KATO: 9}
 INVESTIGATION_PREFIX = shapes.INVESTIGATION.key
 

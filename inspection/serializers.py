@@ -9,11 +9,13 @@ from functools import cache
 
 from rest_framework import serializers
 
+from core.limits import CHILD_ROWS_PER_LIST
+
 from . import shapes
 from .shapes import ChildList, Field, RecordShape
 
 MAX_ID = 2**63 - 1
-MAX_ITEMS = 1000
+MAX_ITEMS = CHILD_ROWS_PER_LIST
 
 DIGITS = {shapes.IDENTIFIER: 12, shapes.KATO: 9, shapes.REGION: 2}
 

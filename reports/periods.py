@@ -36,6 +36,8 @@ class PeriodError(ValueError):
 
 FIRST_PERIOD = date(2000, 1, 1)
 
+LAST_PERIOD_YEAR = 2099
+
 
 def parse_period(value: str) -> date:
     """'YYYY-MM' -> the first day of that month; PeriodError when malformed."""
@@ -47,6 +49,11 @@ def parse_period(value: str) -> date:
         raise PeriodError(gettext("The month of the period must be from 01 to 12."))
     if year < FIRST_PERIOD.year:
         raise PeriodError(gettext("The period must not be earlier than 2000-01."))
+    if year > LAST_PERIOD_YEAR:
+        # The month after the period must exist too (navigation, due date).
+        raise PeriodError(
+            gettext("The period must not be later than %(year)d-12.") % {"year": LAST_PERIOD_YEAR}
+        )
     return date(year, month, 1)
 
 

@@ -239,6 +239,12 @@ def form_compute(*, form: str, period: date) -> ComputedForm:
     )
 
 
+def version_is_stale(version: FormVersion) -> bool:
+    """Whether the records read by a version have changed since it was generated."""
+    computed = form_compute(form=version.form, period=version.period)
+    return computed.fingerprint(report_header(on=version.period)) != version.fingerprint
+
+
 # --- Header --------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ see every row. Generating needs ``reports.add_formversion``, finalising
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -36,6 +37,7 @@ from .selectors import (
     dashboard_data,
     latest_versions,
     thousands_half_up,
+    version_is_stale,
     version_to_show,
     versions_of,
 )
@@ -169,10 +171,15 @@ def _checks(version: FormVersion, *, region_kato: str | None) -> list[dict]:
             for r in check["results"]
             if region_kato is None or r["row"] == region_kato
         ]
+        expression = expressions.get(check["code"], check["expression"])
+        sides = re.split(r"\s[≤≥=]\s", expression, maxsplit=1)
         out.append(
             {
                 "code": check["code"],
-                "expression": expressions.get(check["code"], check["expression"]),
+                "expression": expression,
+                # The two sides in words: "columns 3 + 4" and "column 2".
+                "left_text": sides[0],
+                "right_text": sides[-1],
                 "title": titles.get(check["code"], check["code"]),
                 "passed": all(r["passed"] for r in results),
                 "failed": [r for r in results if not r["passed"]],
@@ -249,6 +256,7 @@ def form_detail(request: HttpRequest, form: str, period: str) -> HttpResponse:
                 "table": _table(version, region_kato=region_kato, lang=lang),
                 "checks": _checks(version, region_kato=region_kato),
                 "finalise_blocker": _finalise_blocker(version),
+                "stale": not version.is_final and version_is_stale(version),
                 "xlsx_url": reverse(
                     "reports_api:version-xlsx", args=[form, period_label, version.number]
                 ),
@@ -315,6 +323,7 @@ def form_finalise_view(request: HttpRequest, form: str, period: str, number: int
             "form_title": FORMS[form].title(_language()),
             "checks": _checks(version, region_kato=None),
             "blocker": _finalise_blocker(version),
+            "stale": not version.is_final and version_is_stale(version),
             "detail_url": f"{detail_url}?version={version.number}",
         },
     )

@@ -53,6 +53,25 @@ pick_python() {
   command -v python3
 }
 
+unlocked_packages() {
+  # Fails, naming them, when an installed package has no pin in requirements.lock.
+  "$VENV/bin/python" - "$ROOT/requirements.lock" <<'PY'
+import re, sys
+from importlib import metadata
+
+def norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+locked = {norm(re.split(r"[=<>;@ ]", line.strip())[0]) for line in open(sys.argv[1])
+          if line.strip() and not line.startswith("#")}
+installed = {norm(d.metadata["Name"]) for d in metadata.distributions()}
+missing = sorted(installed - locked - {"pip", "setuptools", "wheel", "regulator"})
+if missing:
+    print("not pinned in requirements.lock: " + ", ".join(missing), file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
 ensure_venv() {
   local py stamp want
   if [ ! -x "$VENV/bin/python" ]; then
@@ -64,13 +83,15 @@ ensure_venv() {
     say "creating virtual environment with $("$py" --version)"
     "$py" -m venv "$VENV"
   fi
-  want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
+  want="$(cat "$ROOT/pyproject.toml" "$ROOT/requirements.lock" | sha256sum | cut -c1-16)"
   stamp="$VENV/.installed-$want"
   if [ ! -f "$stamp" ]; then
-    say "installing Python dependencies"
+    say "installing Python dependencies (versions from requirements.lock)"
     "$VENV/bin/python" -m pip install -q --upgrade pip >"$LOCAL/log/pip.log" 2>&1 || true
-    (cd "$ROOT" && "$VENV/bin/python" -m pip install -q -e ".[dev]" >>"$LOCAL/log/pip.log" 2>&1) \
+    # The lock pins every package, transitive ones too; pyproject.toml says which to install.
+    (cd "$ROOT" && "$VENV/bin/python" -m pip install -q -c requirements.lock -e ".[dev]" >>"$LOCAL/log/pip.log" 2>&1) \
       || { grep -v '^WARNING: Location' "$LOCAL/log/pip.log" | tail -20 >&2; die "pip install failed (see .local/log/pip.log)"; }
+    unlocked_packages || die "requirements.lock misses packages that were installed: run scripts/lock.sh"
     rm -f "$VENV"/.installed-*; touch "$stamp"
   fi
   # WeasyPrint renders PDFs with Pango.
@@ -205,6 +226,15 @@ ensure_chromium() {
   # Browser tests drive Debian's Chromium through Playwright.
   if ! command -v chromium >/dev/null 2>&1; then apt_install chromium; fi
   export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
+}
+
+ensure_axe() {
+  # The accessibility scan of the browser tests: axe-core, pinned in package-lock.json.
+  [ -f "$ROOT/node_modules/axe-core/axe.min.js" ] && return 0
+  command -v npm >/dev/null 2>&1 || apt_install npm
+  say "installing axe-core for the browser tests (npm ci)"
+  (cd "$ROOT" && npm ci --ignore-scripts --no-audit --no-fund >"$LOCAL/log/npm.log" 2>&1) \
+    || die "npm ci failed (see .local/log/npm.log)"
 }
 
 stop_local_servers() {

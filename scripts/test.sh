@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_servers
 ensure_chromium
+ensure_axe
 cd "$ROOT"
 export DJANGO_SETTINGS_MODULE=config.settings.test
 python manage.py compilemessages -v 0 --ignore=.venv >/dev/null

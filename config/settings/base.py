@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import django
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -28,9 +30,9 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "django_celery_beat",
-    "axes",
+    "config.apps.AxesConfig",
     "pgtrigger",
-    "pghistory",
+    "config.apps.HistoryConfig",
     "pghistory.admin",
     "core",
     "contracts",
@@ -54,6 +56,10 @@ MIDDLEWARE = [
     "core.audit.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Form widgets render from the templates, so templates/django/forms can word them
+# (an empty choice reads "(not chosen)" in the user's language, not "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -101,10 +107,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
+# Behind a reverse proxy every request comes from the proxy's address: the
+# lockout keys on the client's own address (core.network.client_address).
+# TRUSTED_PROXY_COUNT is how many proxies we run in front (0: the server is
+# reached directly and X-Forwarded-For, which a client can forge, is ignored).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.network.client_address"
 
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates dd.mm.yyyy, 24-hour time, a space between thousands and a decimal
+# comma in Kazakh and Russian (config/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
@@ -116,6 +131,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# A page form with every child list at its limit (core/limits.py) can be sent:
+# the same number of rows the API accepts.
+from core.limits import FORM_FIELDS_AT_LIMIT  # noqa: E402
+
+DATA_UPLOAD_MAX_NUMBER_FIELDS = FORM_FIELDS_AT_LIMIT
+DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 
 # Where external systems drop feed files: one folder per feed below it.
 FEED_INBOX_ROOT = Path(env("FEED_INBOX_ROOT", default=str(BASE_DIR / "var" / "inbox")))
@@ -137,7 +159,14 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"user": env("API_THROTTLE_RATE", default="6000/minute")},
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# No record nests deeper than this in a JSON body (core/api/parsers.py).
+API_JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "Labour protection and safety information system API",
     "DESCRIPTION": "Mandatory and voluntary accident insurance, annuities, MHI registry, "
@@ -160,6 +189,43 @@ SPECTACULAR_SETTINGS = {
         "FormVersionKindEnum": ["regular", "correction"],
     },
 }
+
+# The admin's list of all changes leaves out the field differences (core/history_admin.py).
+PGHISTORY_ADMIN_CLASS = "core.history_admin.HistoryEventsAdmin"
+
+# Spreadsheets exported from the admin never carry live formulas: a cell that
+# starts with =, +, - or @ is written as text (core/spreadsheets.py).
+from core.spreadsheets import SafeCSV, SafeXLSX  # noqa: E402
+
+EXPORT_FORMATS = [SafeCSV, SafeXLSX]
+
+# Content-Security-Policy on every response: scripts, styles, images and
+# connections only from this site, no framing, forms posted only here.
+_CSP_SELF, _CSP_NONE = "'self'", "'none'"
+SECURE_CSP = {
+    "default-src": [_CSP_SELF],
+    # No inline script runs but two of admin pages of libraries, allowed by their hash:
+    # django-celery-beat's task form set-up and import-export's "select all" switch.
+    "script-src": [
+        _CSP_SELF,
+        "'unsafe-hashes'",
+        "'sha256-L+5hQ8CNzceu1a48Kc/Y8TakRF6QHBzW402t4cFRHAU='",
+        "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='",
+    ],
+    # Swagger UI and import-export set inline styles; styles cannot run code.
+    "style-src": [_CSP_SELF, "'unsafe-inline'"],
+    "img-src": [_CSP_SELF, "data:"],
+    "font-src": [_CSP_SELF, "data:"],
+    "connect-src": [_CSP_SELF],
+    "object-src": [_CSP_NONE],
+    "base-uri": [_CSP_SELF],
+    "form-action": [_CSP_SELF],
+    "frame-ancestors": [_CSP_NONE],
+}
+if django.VERSION >= (6, 0):
+    MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+else:  # the Django 5.2 line of Python 3.11 sends the same header
+    MIDDLEWARE.insert(1, "core.middleware.ContentSecurityPolicyMiddleware")
 
 REDIS_URL = env("REDIS_URL", default="redis://localhost:6379/0")
 CACHES = {

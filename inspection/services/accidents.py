@@ -21,6 +21,7 @@ from .children import (
     Anchor,
     MergedList,
     checked_list,
+    full_clean,
     is_date,
     save_list,
     validate_constraints,
@@ -121,7 +122,7 @@ class _InvestigationWrite:
 
     def _check(self, data, occurred_on, errors: FieldErrors) -> None:
         record = self.record
-        records.full_clean(record, self.exclude, "investigation", errors)
+        full_clean(record, self.exclude, "investigation", errors)
         completed_on = record.completed_on
         if is_date(completed_on) and is_date(occurred_on) and completed_on < occurred_on:
             errors.add(
@@ -162,7 +163,7 @@ def _accident_write(
     records.set_fields(accident, PLAIN_FIELDS, changes)
     accident.employer_name = accident.employer_name or ""
     accident.updated_by = acting_user
-    records.full_clean(accident, clean_exclude, "", errors)
+    full_clean(accident, clean_exclude, "", errors)
 
     victims = checked_list(
         VICTIMS, VICTIMS.key, accident, changes.get(VICTIMS.key), Anchor(), errors

@@ -19,12 +19,30 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from core.errors import FieldErrors, join_path
+from core.validators import implausible_dates
 
 from ..shapes import ChildList
 
 
 def is_date(value: object) -> bool:
     return isinstance(value, datetime.date)
+
+
+def full_clean(
+    record: models.Model, exclude: Sequence[str], prefix: str, errors: FieldErrors
+) -> None:
+    """The model's own validation plus the plausible range of every date
+    (core.validators); errors go to ``errors`` under ``prefix``."""
+    found: dict[str, list] = {}
+    try:
+        record.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as exc:
+        found = exc.update_error_dict(found)
+    for name, exc in implausible_dates(record).items():
+        if name not in found and name not in exclude:
+            found[name] = exc.error_list
+    if found:
+        errors.add_exception(prefix, ValidationError(found))
 
 
 def normalise(model: type[models.Model], name: str, value: Any) -> Any:
@@ -122,10 +140,7 @@ def checked_list(
     merged = _merge_list(spec, prefix, parent, items, errors)
     for index, obj in merged.items:
         path = f"{prefix}[{index}]"
-        try:
-            obj.full_clean(exclude=list(spec.parent_fields), validate_constraints=False)
-        except ValidationError as exc:
-            errors.add_exception(path, exc)
+        full_clean(obj, list(spec.parent_fields), path, errors)
         _check_rules(spec, obj, path, anchor, errors)
     if spec.empty_message and not merged.items and not errors.has(prefix):
         errors.add(prefix, spec.empty_message)

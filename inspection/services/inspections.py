@@ -15,7 +15,7 @@ from ..models import Inspection
 from ..permissions import ensure_may_write_region
 from ..shapes import INSPECTION
 from . import records
-from .children import Anchor, checked_list, is_date, save_list, validate_constraints
+from .children import Anchor, checked_list, full_clean, is_date, save_list, validate_constraints
 
 # Set as given; region and the subject's identifiers have rules of their own.
 PLAIN_FIELDS = tuple(
@@ -83,7 +83,7 @@ def _inspection_write(
     records.set_fields(inspection, PLAIN_FIELDS, changes)
     inspection.subject_name = inspection.subject_name or ""
     inspection.updated_by = acting_user
-    records.full_clean(inspection, clean_exclude, "", errors)
+    full_clean(inspection, clean_exclude, "", errors)
 
     if not inspection.subject_bin and not inspection.subject_iin:
         errors.add("subject_bin", _("Give the subject's BIN or IIN."))

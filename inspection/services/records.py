@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -46,13 +45,6 @@ def set_fields(record: models.Model, names: Iterable[str], data: Mapping[str, An
     for name in names:
         if name in data:
             setattr(record, name, normalise(type(record), name, data[name]))
-
-
-def full_clean(record: models.Model, exclude: list[str], prefix: str, errors: FieldErrors) -> None:
-    try:
-        record.full_clean(exclude=exclude, validate_constraints=False)
-    except ValidationError as exc:
-        errors.add_exception(prefix, exc)
 
 
 def lock(record: models.Model) -> None:

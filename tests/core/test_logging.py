@@ -117,7 +117,7 @@ def test_gunicorn_access_and_error_logs_mask_an_iin_in_the_url():
             try:
                 urllib.request.urlopen(f"{base}/healthz?iin={IIN}", timeout=2).read()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)

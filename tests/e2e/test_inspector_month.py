@@ -112,11 +112,13 @@ def test_inspector_records_month_and_chief_finds_it_in_forms(live_server, page, 
         page.click("[data-testid=generate-button]")
         page.wait_for_selector("[data-testid=version-number]")
         for column, value in cells.items():
-            assert page.inner_text(f"[data-testid=cell-{kato}-{column}]").strip() == value, (
+            # Pages show figures in the Russian format of the browser: a decimal comma.
+            shown = value.replace(".", ",")
+            assert page.inner_text(f"[data-testid=cell-{kato}-{column}]").strip() == shown, (
                 form,
                 column,
             )
-            assert page.inner_text(f"[data-testid=cell-total-{column}]").strip() == value
+            assert page.inner_text(f"[data-testid=cell-total-{column}]").strip() == shown
 
         with page.expect_download() as download_info:
             page.click("[data-testid=download-xlsx]")

@@ -503,3 +503,21 @@ def test_list_endpoints_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(8):
         assert len(client.get(ACCIDENTS).json()["results"]) == 7
     assert (_queries_for(client, INSPECTIONS), _queries_for(client, ACCIDENTS)) == few
+
+
+def test_updated_since_takes_a_date_and_names_the_format_when_wrong(inspector, api_client_for):
+    client = api_client_for(inspector)
+    client.post(INSPECTIONS, inspection_body(), format="json")
+    today = timezone.localdate()
+
+    by_iso_day = client.get(INSPECTIONS, {"updated_since": today.isoformat()})
+    by_dotted_day = client.get(INSPECTIONS, {"updated_since": today.strftime("%d.%m.%Y")})
+    tomorrow = client.get(
+        INSPECTIONS, {"updated_since": (today + datetime.timedelta(days=1)).isoformat()}
+    )
+    wrong = client.get(INSPECTIONS, {"updated_since": "yesterday"})
+
+    assert by_iso_day.json()["count"] == by_dotted_day.json()["count"] == 1
+    assert tomorrow.json()["count"] == 0
+    assert wrong.status_code == 400
+    assert "2026-11-30T09:00:00+05:00" in str(wrong.json())

@@ -403,3 +403,50 @@ def test_list_pages_query_count_does_not_grow_with_rows(client, chief, inspector
         services.accident_create(acting_user=inspector, **service_kwargs(accident_body()))
     assert [queries(url) for url in urls] == few
     assert few[0] <= 14 and few[1] <= 10
+
+
+@pytest.mark.django_db
+def test_list_finds_a_subject_by_words_of_its_name(client, make_user):
+    client.force_login(make_user("inspector", region="75"))
+    wanted = Inspection.objects.create(
+        region_id="75",
+        subject_bin=EMPLOYER_BIN,
+        subject_name="ТОО «КайнарОйл Холдинг»",
+        kind="unscheduled",
+        started_on=datetime.date(2026, 3, 2),
+    )
+    other = Inspection.objects.create(
+        region_id="75",
+        subject_bin=OTHER_BIN,
+        subject_name="АО «АстанаТранс»",
+        kind="unscheduled",
+        started_on=datetime.date(2026, 3, 2),
+    )
+
+    body = client.get("/inspection/inspections/", {"q": "холдинг кайнар"}).content.decode()
+
+    assert f"/inspection/inspections/{wanted.pk}/" in body
+    assert f"/inspection/inspections/{other.pk}/" not in body
+
+
+def test_page_saves_as_many_child_rows_as_the_api_accepts(client, inspector):
+    from core.limits import CHILD_ROWS_PER_LIST
+
+    rows = [
+        {"description": f"Violation {n}", "detected_on": "2026-03-03"}
+        for n in range(CHILD_ROWS_PER_LIST)
+    ]
+    fines = [{"imposed_on": "2026-03-05", "amount_kzt": "100"} for _ in range(300)]
+    data = inspection_post(violations=rows, fines=fines)
+    assert len(data) > 2500, "more fields than Django's default limit of 1000"
+
+    response = logged_in(client, inspector).post(reverse("inspection:inspection-create"), data)
+
+    assert response.status_code == 302, response.content[:300]
+    inspection = Inspection.objects.get()
+    assert inspection.violations.count() == CHILD_ROWS_PER_LIST
+    assert inspection.fines.count() == 300
+    edit = client.get(reverse("inspection:inspection-edit", args=[inspection.pk]))
+    assert edit.status_code == 200
+    # Every row, and the empty row the "Add a row" button copies.
+    assert edit.content.decode().count('data-testid="violations-row"') == CHILD_ROWS_PER_LIST + 1

@@ -228,7 +228,7 @@ def test_drill_down_of_a_changed_month_says_so(chief_client, records):
 def test_seed003_form_page_shows_due_date_and_overdue_until_finalised(chief_client, make_user):
     # Due by the 3rd of the following month; October 2025 is long past that.
     page = chief_client.get(DETAIL.format(form="2-ozh")).content.decode()
-    assert "2025-11-03" in text_of(page, "due-date")
+    assert "03.11.2025" in text_of(page, "due-date")
     assert 'data-testid="overdue"' in page
 
     version = form_generate(form="2-ozh", period=OCT, source="command").version
@@ -237,7 +237,7 @@ def test_seed003_form_page_shows_due_date_and_overdue_until_finalised(chief_clie
 
     page = chief_client.get(DETAIL.format(form="2-ozh")).content.decode()
     assert 'data-testid="overdue"' not in page
-    assert "2025-11-03" in text_of(page, "due-date")
+    assert "03.11.2025" in text_of(page, "due-date")
 
 
 @pytest.mark.django_db
