@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from contracts.models import OsnsContract
+from contracts.models import CoverageSnapshot, Notice, OsnsContract, ViolatorCase
 from core.models import FeedFile, FeedRejection, Organisation, Region, Role
 from inspection.models import Accident, Inspection
 from reports.models import FormVersion
@@ -36,21 +36,31 @@ def test_seed_demo_fills_every_region_and_role_and_is_idempotent(inbox, capsys):
     inspector_regions = profiles.filter(profile__role=Role.INSPECTOR)
     assert set(inspector_regions.values_list("profile__region_id", flat=True)) == regions
 
-    files = list(FeedFile.objects.filter(feed="esbd_contracts").order_by("delivered_on"))
-    assert [f.status for f in files] == ["loaded", "loaded"]
+    files = list(
+        FeedFile.objects.filter(feed="esbd_contracts").order_by("delivered_on", "file_name")
+    )
+    assert [f.status for f in files] == ["loaded", "loaded", "loaded"]
     assert files[0].rejected == 0 and files[1].rejected > 0 and files[1].flagged > 0
     rejected = FeedRejection.objects.filter(feed_file=files[1], kind="reject")
     assert rejected.count() >= files[1].rejected
-    # The second delivery's only new contracts are its readable broken rows (premium 0):
-    # loaded, flagged; the rest of it are new versions of contracts of the first.
+    # The second delivery's readable broken rows (premium 0) load, flagged.
     added = OsnsContract.objects.filter(contract_number__endswith="-X")
     assert added.count() > 0
     assert all(c.premium_kzt == 0 and c.flags for c in added)
-    assert OsnsContract.objects.filter(is_current=True).count() == files[0].loaded + added.count()
+    assert OsnsContract.objects.filter(is_current=True).count() >= files[0].loaded + files[2].loaded
     assert sorted(p.name for p in (inbox / "esbd_contracts" / "processed").iterdir()) == [
         "esbd_contracts_20261116.csv",
         "esbd_contracts_20261123.csv",
+        "esbd_contracts_20261123_2.csv",
     ]
+    # Mandatory insurance: employment contracts in every region, cases, notices, coverage.
+    employment = FeedFile.objects.get(feed="esutd_contracts")
+    assert employment.status == "loaded" and employment.loaded > 1000
+    cases = ViolatorCase.objects.exclude(state="resolved")
+    assert set(cases.values_list("region_id", flat=True)) == regions
+    assert Notice.objects.exists() and cases.filter(state="preventive_control").exists()
+    assert CoverageSnapshot.objects.values("on").distinct().count() == 13
+    assert OsnsContract.objects.filter(feed_file__isnull=True).exists()  # API corrections
 
     # Twelve months of both forms; all but the latest finalised.
     versions = FormVersion.objects.all()
