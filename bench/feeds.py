@@ -297,6 +297,27 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     results = []  # (label, size MB, copy s, load s, summary, steps, rss MB)
     with tempfile.TemporaryDirectory() as folder:
+        if args.payments:
+            ensure_persons(connection)
+            built = ensure_existing_payments(connection, args.payments_existing)
+            if built:
+                print(f"built {args.payments_existing:,} existing payments in {built:.0f} s")
+            drop_new_payments(connection)
+            path = Path(folder) / f"{PAYMENTS}_20251010.csv"
+            write_payments(connection, path, args.payments)
+            copy = raw_copy(connection, path)
+            process, seconds, summary, steps, rss = import_feed(PAYMENTS, path)
+            label = f"{PAYMENTS} {args.payments:,} into {args.payments_existing:,}"
+            results.append(
+                (label, path.stat().st_size / 1e6, copy, seconds, summary, steps, rss, process)
+            )
+            print(results[-1], flush=True)
+            report(args, name, results)  # each figure kept as soon as it is measured
+            assert summary["loaded"] == args.payments, summary
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM feedapp_payment")
+                assert cursor.fetchone()[0] == args.payments_existing + args.payments
+            drop_new_payments(connection)
         for count in args.rows:
             first = Path(folder) / f"{FEED}_20250601.csv"
             second = Path(folder) / f"{FEED}_20250602.csv"
@@ -313,31 +334,11 @@ def main() -> None:
                     (label, path.stat().st_size / 1e6, copy, seconds, summary, steps, rss, process)
                 )
                 print(results[-1], flush=True)
+                report(args, name, results)  # each figure kept as soon as it is measured
             assert results[-2][4]["loaded"] == count and results[-2][4]["rejected"] == 0
             assert results[-1][4]["loaded"] == changed
             first.unlink()
             second.unlink()
-        if args.payments:
-            ensure_persons(connection)
-            built = ensure_existing_payments(connection, args.payments_existing)
-            if built:
-                print(f"built {args.payments_existing:,} existing payments in {built:.0f} s")
-            drop_new_payments(connection)
-            path = Path(folder) / f"{PAYMENTS}_20251010.csv"
-            write_payments(connection, path, args.payments)
-            copy = raw_copy(connection, path)
-            process, seconds, summary, steps, rss = import_feed(PAYMENTS, path)
-            label = f"{PAYMENTS} {args.payments:,} into {args.payments_existing:,}"
-            results.append(
-                (label, path.stat().st_size / 1e6, copy, seconds, summary, steps, rss, process)
-            )
-            print(results[-1], flush=True)
-            assert summary["loaded"] == args.payments, summary
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM feedapp_payment")
-                assert cursor.fetchone()[0] == args.payments_existing + args.payments
-            drop_new_payments(connection)
-    report(args, name, results)
 
 
 def report(args, name: str, results: list) -> None:

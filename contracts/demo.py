@@ -69,7 +69,8 @@ def seed_contracts_demo(*, rng: random.Random, today: dt.date, users: dict) -> s
     for row in update[15:30]:  # corrected payroll and workers
         row["workers_count"] = str(int(row["workers_count"]) + rng.randint(1, 20))
     broken = [dict(row) for row in update[30:]]
-    for i, row in enumerate(broken):  # rows that break the rules of FEEDS.md
+    # Rows FEEDS.md rejects (dates out of order, a wrong check digit) or loads flagged (premium 0).
+    for i, row in enumerate(broken):
         row["contract_number"] += "-X"
         if i % 3 == 0:
             row["starts_on"], row["ends_on"] = row["ends_on"], row["starts_on"]
@@ -82,7 +83,8 @@ def seed_contracts_demo(*, rng: random.Random, today: dt.date, users: dict) -> s
     _write(inbox_dir(FEED) / f"{FEED}_{today:%Y%m%d}.csv", update[:30] + broken)
     result = process_inbox(feed=FEED)
     loaded = ", ".join(
-        f"{f['file']}: {f.get('loaded', 0)} loaded, {f.get('rejected', 0)} rejected"
+        f"{f['file']}: {f.get('loaded', 0)} loaded, {f.get('rejected', 0)} rejected, "
+        f"{f.get('flagged', 0)} flagged"
         for f in result["files"]
     )
     return f"mandatory insurance contracts through the feed: {loaded}"

@@ -103,7 +103,11 @@ def termination_code_sql(column: str) -> str:
             "'" + w.replace("'", "''") + "'" for w in sorted({_words(code), *map(_words, names)})
         )
         branches.append(f"WHEN {words} IN ({options}) THEN '{code}'")
-    return f"CASE WHEN {words} = '' THEN '' {' '.join(branches)} ELSE 'other' END"
+    # Most contracts have no reason: that case costs one comparison, not a regex.
+    return (
+        f"CASE WHEN {column} = '' THEN '' WHEN {words} = '' THEN '' {' '.join(branches)} "
+        "ELSE 'other' END"
+    )
 
 
 class OsnsContractQuerySet(FeedFactQuerySet):

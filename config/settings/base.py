@@ -119,6 +119,8 @@ STORAGES = {
 
 # Where external systems drop feed files: one folder per feed below it.
 FEED_INBOX_ROOT = Path(env("FEED_INBOX_ROOT", default=str(BASE_DIR / "var" / "inbox")))
+# How often (seconds) a running load records its step and rows done on its FeedFile.
+FEED_PROGRESS_INTERVAL = env.float("FEED_PROGRESS_INTERVAL", default=1.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -10,6 +10,15 @@ start-up)::
 
 and loads files with ``core.feeds.pipeline.import_feed_file`` (the
 ``import_feed`` command and the ``core.tasks.import_feed_inbox`` task).
+
+- ``Derived("name", "sql over the typed columns")``: a stored value computed per row.
+- ``Feed(..., partition_by="period", partition_interval="month")``: an append-mostly feed
+  whose fact table is partitioned by that identity column; its migration adds
+  ``core.feeds.partitions.PartitionFactTable("Model", key="period")`` after CreateModel.
+- Fact models subclass ``core.models.FeedFact``: ``Model.objects.current()``,
+  ``.as_of(date)`` (by the declaring feed's identity) and ``.flagged()``; their admin
+  subclasses ``core.feeds.admin.FeedFactAdmin``.
+- ``manage.py check`` compares each declaration with its model (types, lengths, nulls).
 """
 
 from .declarations import (

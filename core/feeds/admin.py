@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import FeedFile, FeedRejection
 
+from .progress import STEPS
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
@@ -34,13 +36,13 @@ class FeedFileAdmin(ReadOnlyAdmin):
         "feed",
         "delivered_on",
         "status",
+        "progress",
         "rows",
         "loaded",
         "unchanged",
         "superseded",
         "rejected_rows",
         "flagged_rows",
-        "progress",
         "started_at",
         "finished_at",
     )
@@ -96,7 +98,7 @@ class FeedFileAdmin(ReadOnlyAdmin):
             return gettext("starting")
         when = obj.progress_at.strftime("%H:%M:%S") if obj.progress_at else ""
         return gettext("%(step)s: %(rows)s rows (%(when)s)") % {
-            "step": obj.step,
+            "step": STEPS.get(obj.step, obj.step),
             "rows": f"{obj.rows_done:,}".replace(",", "\u00a0"),
             "when": when,
         }
@@ -139,8 +141,14 @@ class FeedFactAdmin(ReadOnlyAdmin):
 
     show_full_result_count = False
 
+    def get_fields(self, request, obj=None):
+        # The flags in the reader's language and the file as a link, instead of raw values.
+        shown = [f.name for f in self.model._meta.fields if f.name not in ("flags", "feed_file")]
+        at = shown.index("delivered_on") + 1 if "delivered_on" in shown else len(shown)
+        return [*shown[:at], "flags_text", "feed_file_link", *shown[at:]]
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + ["flags_text", "feed_file_link"]
+        return self.get_fields(request, obj)
 
     def get_list_filter(self, request):
         return (FlaggedFilter, *super().get_list_filter(request))

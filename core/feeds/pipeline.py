@@ -309,19 +309,20 @@ def _load(
 
         tracker.step("copy")
         started = time.perf_counter()
-        direct = _copy(cursor, statements, prepared, tracker)
+        direct, staged = _copy(cursor, statements, prepared, tracker)
         timings["copy"] = time.perf_counter() - started
-        tracker.step("check")
+        # SQL steps report the rows they work on when they start (one statement each).
+        tracker.step("check", staged)
         run("check", statements.checked(direct=direct))
         run("check", "ANALYZE feed_checked")
-        tracker.step("rejections")
+        tracker.step("rejections", staged)
         run("rejections", statements.rejections())
         if feed.file_rules:
             run("file_rules", statements.file_rules())
             for rule, passed in zip(feed.file_rules, cursor.fetchone(), strict=True):
                 if not passed:
                     raise FeedRefused(gettext(sql.source_text(rule.reason)))
-        tracker.step("versions")
+        tracker.step("versions", staged)
         if feed.partition_by:
             run("versions", statements.key_bounds())
             low, high = cursor.fetchone()
@@ -334,10 +335,15 @@ def _load(
             facts_exist = cursor.fetchone()[0]
         for label, statement in statements.versions(facts_exist=facts_exist):
             run(label, statement)
-        tracker.step("insert")
+        tracker.step("insert", staged)
         if feed.partition_by:
             run("insert", statements.partition_keys())
             days = [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)",
+                [statements.fact_table_name, statements.pk_column],
+            )
+            statements.pk_sequence = cursor.fetchone()[0]
             started = time.perf_counter()
             insert_into_partitions(
                 cursor,
@@ -346,7 +352,9 @@ def _load(
                 source_key=feed.partition_by,
                 days=days,
                 interval=feed.partition_interval,
-                insert=statements.insert,
+                insert=lambda target, condition: statements.insert(
+                    None if target == statements.fact_table else target, condition
+                ),
             )
             timings["insert"] = timings.get("insert", 0.0) + time.perf_counter() - started
         else:
@@ -413,10 +421,12 @@ def _load(
     return summary
 
 
-def _copy(cursor, statements: LoadStatements, prepared: PreparedFile, tracker: Progress) -> bool:
+def _copy(
+    cursor, statements: LoadStatements, prepared: PreparedFile, tracker: Progress
+) -> tuple[bool, int]:
     """COPY the file itself when it reads as one record per line, else the spool.
 
-    Returns whether the direct COPY was kept. A direct COPY that fails, or counts
+    Returns whether the direct COPY was kept, and the records staged. A direct COPY that fails, or counts
     other rows than the file has lines, is undone (savepoint) and the file is read
     record by record in Python instead.
     """
@@ -433,10 +443,10 @@ def _copy(cursor, statements: LoadStatements, prepared: PreparedFile, tracker: P
         else:
             if copied == prepared.data_lines:
                 transaction.savepoint_commit(sid)
-                return True
+                return True, copied
             transaction.savepoint_rollback(sid)
     for statement in statements.stage_spool():
         cursor.execute(statement)
     spool = write_spool(statements.feed, prepared)
     cursor.copy_expert(statements.copy_spool(), spool, COPY_CHUNK)
-    return False
+    return False, prepared.records or 0

@@ -2,7 +2,7 @@
 
 The load's own transaction is not visible until it commits, so the progress is
 written through a second database connection, in autocommit, at most once per
-``INTERVAL`` seconds (and at each new step): operations see a long load moving
+``settings.FEED_PROGRESS_INTERVAL`` seconds (default 1; and at each new step): operations see a long load moving
 in the admin. It updates only the progress columns of the file's row, which the
 load's transaction does not lock until its very end.
 """
@@ -14,14 +14,26 @@ import time
 from collections.abc import Callable
 
 import psycopg2
+from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from core.models import FeedFile
 
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int, float], None]
-INTERVAL = 1.0
+
+# The steps of a load, as shown to operations.
+STEPS = {
+    "copy": _("reading the file"),
+    "check": _("checking rows"),
+    "rejections": _("recording rejected rows"),
+    "versions": _("comparing with stored versions"),
+    "insert": _("writing new versions"),
+    "post_load": _("updating what depends on them"),
+    "finish": _("finishing"),
+}
 
 
 class Progress:
@@ -33,6 +45,7 @@ class Progress:
         self.started = time.monotonic()
         self.step_started = self.started
         self.last_write = 0.0
+        self.interval = float(getattr(settings, "FEED_PROGRESS_INTERVAL", 1.0))
         self.conn = None
 
     def __enter__(self) -> Progress:
@@ -67,7 +80,7 @@ class Progress:
 
     def _report(self, *, force: bool) -> None:
         now = time.monotonic()
-        if not force and now - self.last_write < INTERVAL:
+        if not force and now - self.last_write < self.interval:
             return
         self.last_write = now
         if self.callback is not None:

@@ -61,6 +61,7 @@ class LoadStatements:
         }
         self.pk_name = model._meta.pk.name
         self.pk_column = model._meta.pk.column
+        self.pk_sequence = ""  # set by the pipeline for a partitioned feed
         self.rejection_table = connection.ops.quote_name(FeedRejection._meta.db_table)
         # Bounds of the partition key over the file's valid rows (set by the pipeline).
         self.key_range: tuple[dt.date, dt.date] | None = None
@@ -339,15 +340,22 @@ class LoadStatements:
         derived_columns = "".join(", " + self._fact(d.name) for d in feed.derived)
         derived_values = "".join(f", ({d.expression})" for d in feed.derived)
         insert_columns = ", ".join(self._fact(c.name) for c in feed.columns)
-        pk = self.fact_columns[self.pk_name]
-        sequence = sql.literal(self.fact_table_name)
-        return (
-            f"INSERT INTO {target or self.fact_table} ({pk}, {insert_columns}{derived_columns}, "
-            f"{self._fact('version')}, {self._fact('is_current')}, {self._fact('delivered_on')}, "
-            f"{self._fact('loaded_at')}, {self._fact('feed_file')}, {self._fact('flags')}) "
-            f"SELECT nextval(pg_get_serial_sequence({sequence}, {sql.literal(self.pk_column)})), "
+        columns = (
+            f"{insert_columns}{derived_columns}, {self._fact('version')}, "
+            f"{self._fact('is_current')}, {self._fact('delivered_on')}, {self._fact('loaded_at')}, "
+            f"{self._fact('feed_file')}, {self._fact('flags')}"
+        )
+        values = (
             f"{names}{derived_values}, version, becomes_current, {self.delivered}, now(), "
-            f"{self.file_id}, COALESCE(array_remove(flag_reasons, NULL), '{{}}') FROM feed_new "
+            f"{self.file_id}, COALESCE(array_remove(flag_reasons, NULL), '{{}}')"
+        )
+        if target is not None:
+            # A loading table has no default of its own: the id comes from the fact table's.
+            pk = self.fact_columns[self.pk_name]
+            columns = f"{pk}, {columns}"
+            values = f"nextval({sql.literal(self.pk_sequence)}::regclass), {values}"
+        return (
+            f"INSERT INTO {target or self.fact_table} ({columns}) SELECT {values} FROM feed_new "
             f"WHERE {condition}"
         )
 

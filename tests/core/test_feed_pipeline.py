@@ -1,5 +1,5 @@
 """The shared feed-import pipeline (FEEDS.md, "Common rules"), exercised through the
-esbd_contracts feed and the import_feed command."""
+test feeds declared in tests/feedapp and the import_feed command."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+import psycopg2
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -25,7 +27,6 @@ from django.urls import reverse
 from django.utils import translation
 
 import core.feeds.admin  # noqa: F401  (registers the feed admin even before core.admin does)
-from contracts.models import OsnsContract
 from core.feeds import (
     CHOICE,
     DATE,
@@ -48,20 +49,14 @@ from core.feeds import sql as feed_sql
 from core.feeds.checks import check_feed_declarations
 from core.feeds.inbox import process_inbox
 from core.feeds.pipeline import INTERRUPTED, import_feed_file
-from core.models import FeedFile, FeedRejection, Organisation
+from core.models import FeedFile, FeedRejection
 from core.validators import is_valid_iin_bin
-from tests.contracts.esbd_rows import (
-    COLUMNS,
-    EMPLOYER_BIN,
-    INSURER_BIN,
-    contract,
-    csv_text,
-    generated_rows,
-    write_feed,
-)
+from tests.feedapp.models import Payment, Reading, StationTally
+from tests.feedapp.rows import COLUMNS, csv_text, generated_rows, reading, write_feed
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-FEED = "esbd_contracts"
+IIN = "000101300019"  # a valid check digit
+FEED = "test_readings"
 
 
 @pytest.fixture(autouse=True)
@@ -72,19 +67,35 @@ def english():
 
 
 def run_command(path: Path, *extra: str) -> dict:
+    return call_import(FEED, path, *extra)
+
+
+def call_import(feed: str, path: Path, *extra: str) -> dict:
     out = io.StringIO()
-    call_command("import_feed", FEED, str(path), *extra, stdout=out)
+    call_command("import_feed", feed, str(path), *extra, stdout=out)
     lines = out.getvalue().splitlines()
     assert len(lines) == 1, "the command prints exactly one line"
     return json.loads(lines[0])
 
 
+def partitions_of(table: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = %s::regclass ORDER BY 1",
+            [table],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def table_exists(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+        return cursor.fetchone()[0]
+
+
 def nothing_loaded() -> bool:
-    return (
-        not OsnsContract.objects.exists()
-        and not FeedRejection.objects.exists()
-        and not Organisation.objects.filter(bin__in=[INSURER_BIN, EMPLOYER_BIN]).exists()
-    )
+    return not Reading.objects.exists() and not FeedRejection.objects.exists()
 
 
 # File name and delivery date ------------------------------------------------
@@ -92,10 +103,10 @@ def nothing_loaded() -> bool:
 
 @pytest.mark.django_db
 def test_file_name_date_is_every_rows_delivered_on(tmp_path):
-    path = write_feed(tmp_path, [contract()], name="esbd_contracts_20250307_2.csv")
+    path = write_feed(tmp_path, [reading()], name="test_readings_20250307_2.csv")
     summary = run_command(path)
     assert summary["delivered_on"] == "2025-03-07"
-    assert OsnsContract.objects.get().delivered_on == dt.date(2025, 3, 7)
+    assert Reading.objects.get().delivered_on == dt.date(2025, 3, 7)
 
 
 @pytest.mark.django_db
@@ -103,14 +114,14 @@ def test_file_name_date_is_every_rows_delivered_on(tmp_path):
     "name",
     [
         "contracts.csv",
-        "esbd_contracts_2025031.csv",
-        "esbd_contracts_20250230.csv",  # no such day
-        "esutd_contracts_20250301.csv",  # another feed's name
-        "esbd_contracts_20250301.txt",
+        "test_readings_2025031.csv",
+        "test_readings_20250230.csv",  # no such day
+        "test_payments_20250301.csv",  # another feed's name
+        "test_readings_20250301.txt",
     ],
 )
 def test_misnamed_file_is_refused_and_nothing_loaded(tmp_path, name):
-    path = write_feed(tmp_path, [contract()], name=name)
+    path = write_feed(tmp_path, [reading()], name=name)
     with pytest.raises(CommandError, match="YYYYMMDD"):
         run_command(path)
     assert nothing_loaded()
@@ -120,10 +131,10 @@ def test_misnamed_file_is_refused_and_nothing_loaded(tmp_path, name):
 
 @pytest.mark.django_db
 def test_delivered_on_option_accepts_any_file_name(tmp_path):
-    path = write_feed(tmp_path, [contract()], name="contracts from esbd.csv")
+    path = write_feed(tmp_path, [reading()], name="contracts from esbd.csv")
     summary = run_command(path, "--delivered-on", "2025-04-02")
     assert (summary["delivered_on"], summary["loaded"]) == ("2025-04-02", 1)
-    assert OsnsContract.objects.get().delivered_on == dt.date(2025, 4, 2)
+    assert Reading.objects.get().delivered_on == dt.date(2025, 4, 2)
 
 
 # Unusable files: refused whole, nothing loaded ------------------------------
@@ -131,20 +142,20 @@ def test_delivered_on_option_accepts_any_file_name(tmp_path):
 
 @pytest.mark.django_db
 def test_missing_required_column_refuses_the_file_naming_it(tmp_path):
-    columns = [c for c in COLUMNS if c != "premium_kzt"]
-    path = write_feed(tmp_path, [contract()], columns=columns)
+    columns = [c for c in COLUMNS if c != "amount"]
+    path = write_feed(tmp_path, [reading()], columns=columns)
     with pytest.raises(CommandError) as error:
         run_command(path)
-    assert "premium_kzt" in str(error.value)
+    assert "amount" in str(error.value)
     assert nothing_loaded()
     assert FeedFile.objects.get().status == "refused"
-    assert "premium_kzt" in FeedFile.objects.get().error
+    assert "amount" in FeedFile.objects.get().error
 
 
 @pytest.mark.django_db
 def test_file_that_is_not_utf8_is_refused(tmp_path):
-    path = tmp_path / "esbd_contracts_20250301.csv"
-    path.write_bytes(csv_text([contract()]).encode("cp1251"))
+    path = tmp_path / "test_readings_20250301.csv"
+    path.write_bytes(csv_text([reading(station_name="Станция «Береке»")]).encode("cp1251"))
     with pytest.raises(CommandError, match="UTF-8"):
         run_command(path)
     assert nothing_loaded()
@@ -153,7 +164,7 @@ def test_file_that_is_not_utf8_is_refused(tmp_path):
 @pytest.mark.django_db
 @pytest.mark.parametrize("content", [b"", b"\r\n\r\n", b",,,\r\n"])
 def test_file_without_header_is_refused(tmp_path, content):
-    path = tmp_path / "esbd_contracts_20250301.csv"
+    path = tmp_path / "test_readings_20250301.csv"
     path.write_bytes(content)
     with pytest.raises(CommandError, match="header"):
         run_command(path)
@@ -162,7 +173,7 @@ def test_file_without_header_is_refused(tmp_path, content):
 
 @pytest.mark.django_db
 def test_header_naming_no_column_is_refused_as_no_header(tmp_path):
-    path = tmp_path / "esbd_contracts_20250301.csv"
+    path = tmp_path / "test_readings_20250301.csv"
     path.write_text("a,b\r\n1,2\r\n", encoding="utf-8")
     with pytest.raises(FeedRefused, match="No header row"):
         import_feed_file(feed=FEED, path=path)
@@ -171,7 +182,7 @@ def test_header_naming_no_column_is_refused_as_no_header(tmp_path):
 @pytest.mark.django_db
 def test_unreadable_file_is_refused(tmp_path):
     with pytest.raises(CommandError, match="cannot be read"):
-        run_command(tmp_path / "esbd_contracts_20250301.csv")
+        run_command(tmp_path / "test_readings_20250301.csv")
 
 
 @pytest.mark.django_db
@@ -183,7 +194,7 @@ def test_unknown_feed_is_an_error():
 @pytest.mark.django_db(transaction=True)
 def test_refused_file_exits_non_zero_with_a_message(tmp_path):
     """Through a real process: the exit status and the message are what operators see."""
-    path = write_feed(tmp_path, [contract()], columns=[c for c in COLUMNS if c != "ends_on"])
+    path = write_feed(tmp_path, [reading()], columns=[c for c in COLUMNS if c != "taken_on"])
     result = subprocess.run(
         [sys.executable, "manage.py", "import_feed", FEED, str(path)],
         cwd=ROOT,
@@ -193,7 +204,7 @@ def test_refused_file_exits_non_zero_with_a_message(tmp_path):
         timeout=120,
     )
     assert result.returncode != 0
-    assert "ends_on" in result.stderr
+    assert "taken_on" in result.stderr
     assert result.stdout == ""
 
 
@@ -203,25 +214,25 @@ def test_refused_file_exits_non_zero_with_a_message(tmp_path):
 @pytest.mark.django_db
 def test_columns_in_any_order_and_unknown_extras_ignored(tmp_path):
     columns = ["note", *reversed(COLUMNS), "Another Column"]
-    rows = [{**contract(), "note": "ignored", "Another Column": "x"}]
+    rows = [{**reading(), "note": "ignored", "Another Column": "x"}]
     path = write_feed(tmp_path, rows, columns=columns)
     summary = run_command(path)
     assert (summary["loaded"], summary["rejected"]) == (1, 0)
-    assert OsnsContract.objects.get().contract_number == contract()["contract_number"]
+    assert Reading.objects.get().number == reading()["number"]
 
 
 @pytest.mark.django_db
 def test_header_names_are_trimmed_and_case_insensitive_and_bom_tolerated(tmp_path):
-    text = csv_text([contract()]).replace("insurer_bin", " Insurer_BIN ", 1)
-    path = tmp_path / "esbd_contracts_20250301.csv"
+    text = csv_text([reading()]).replace("station_bin", " Station_BIN ", 1)
+    path = tmp_path / "test_readings_20250301.csv"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert run_command(path)["loaded"] == 1
 
 
 @pytest.mark.django_db
 def test_column_twice_in_header_is_refused(tmp_path):
-    path = write_feed(tmp_path, [contract()], columns=[*COLUMNS, "premium_kzt"])
-    with pytest.raises(FeedRefused, match="premium_kzt"):
+    path = write_feed(tmp_path, [reading()], columns=[*COLUMNS, "amount"])
+    with pytest.raises(FeedRefused, match="amount"):
         import_feed_file(feed=FEED, path=path)
 
 
@@ -232,12 +243,12 @@ def test_column_twice_in_header_is_refused(tmp_path):
 def test_rejections_record_spreadsheet_row_column_value_reason(tmp_path):
     text = csv_text(
         [
-            contract(contract_number="1", policyholder_name="Line one\nline two"),  # row 2
-            contract(contract_number="2", starts_on="2025-15-01"),  # row 3
-            contract(contract_number="3"),  # row 4
+            reading(number="1", station_name="Line one\nline two"),  # row 2
+            reading(number="2", taken_on="2025-15-01"),  # row 3
+            reading(number="3"),  # row 4
         ]
     )
-    path = tmp_path / "esbd_contracts_20250301.csv"
+    path = tmp_path / "test_readings_20250301.csv"
     path.write_text(text, encoding="utf-8")
     summary = run_command(path)
     assert (summary["rows"], summary["loaded"], summary["rejected"]) == (3, 2, 1)
@@ -246,17 +257,17 @@ def test_rejections_record_spreadsheet_row_column_value_reason(tmp_path):
     # A quoted line break stays inside its row, as in a spreadsheet.
     assert (rejection.row_number, rejection.column, rejection.value) == (
         3,
-        "starts_on",
+        "taken_on",
         "2025-15-01",
     )
     assert rejection.reason == feed_sql.NOT_DATE
-    assert OsnsContract.objects.get(contract_number="1").policyholder_name == "Line one\nline two"
+    assert Reading.objects.get(number="1").station_name == "Line one\nline two"
 
 
 @pytest.mark.django_db
 def test_row_with_wrong_number_of_fields_is_rejected_others_load(tmp_path):
-    good = csv_text([contract(contract_number="1")])
-    path = tmp_path / "esbd_contracts_20250301.csv"
+    good = csv_text([reading(number="1")])
+    path = tmp_path / "test_readings_20250301.csv"
     path.write_text(good + "only,three,fields\r\n" + good.split("\r\n", 1)[1], encoding="utf-8")
     summary = run_command(path)
     assert (summary["rows"], summary["loaded"], summary["rejected"], summary["superseded"]) == (
@@ -271,9 +282,11 @@ def test_row_with_wrong_number_of_fields_is_rejected_others_load(tmp_path):
 
 @pytest.mark.django_db
 def test_blank_lines_are_skipped_but_keep_row_numbers(tmp_path):
-    header, row = csv_text([contract(starts_on="bad")]).split("\r\n", 1)
-    path = tmp_path / "esbd_contracts_20250301.csv"
-    path.write_text(header + "\r\n\r\n" + ",,,,,,,,,,,,,,,\r\n" + row + "\r\n", encoding="utf-8")
+    header, row = csv_text([reading(taken_on="bad")]).split("\r\n", 1)
+    path = tmp_path / "test_readings_20250301.csv"
+    path.write_text(
+        header + "\r\n\r\n" + "," * (len(COLUMNS) - 1) + "\r\n" + row + "\r\n", encoding="utf-8"
+    )
     summary = run_command(path)
     assert (summary["rows"], summary["rejected"]) == (1, 1)
     assert FeedRejection.objects.get().row_number == 4
@@ -281,10 +294,8 @@ def test_blank_lines_are_skipped_but_keep_row_numbers(tmp_path):
 
 @pytest.mark.django_db
 def test_nul_character_rejects_only_its_row(tmp_path):
-    text = csv_text(
-        [contract(contract_number="1"), contract(contract_number="2", insurer_name="A\x00B")]
-    )
-    path = tmp_path / "esbd_contracts_20250301.csv"
+    text = csv_text([reading(number="1"), reading(number="2", station_name="A\x00B")])
+    path = tmp_path / "test_readings_20250301.csv"
     path.write_text(text, encoding="utf-8")
     summary = run_command(path)
     assert (summary["loaded"], summary["rejected"]) == (1, 1)
@@ -296,23 +307,24 @@ def test_nul_character_rejects_only_its_row(tmp_path):
 
 @pytest.mark.django_db
 def test_duplicate_file_is_skipped_and_reported(tmp_path):
-    first = write_feed(tmp_path, [contract()], name="esbd_contracts_20250301.csv")
+    first = write_feed(tmp_path, [reading()], name="test_readings_20250301.csv")
     run_command(first)
-    again = tmp_path / "esbd_contracts_20250302.csv"
+    again = tmp_path / "test_readings_20250302.csv"
     again.write_bytes(first.read_bytes())
     summary = run_command(again)
     assert summary == {
         "feed": FEED,
-        "file": "esbd_contracts_20250302.csv",
+        "file": "test_readings_20250302.csv",
         "delivered_on": "2025-03-02",
         "rows": 0,
         "loaded": 0,
         "unchanged": 0,
         "superseded": 0,
         "rejected": 0,
+        "flagged": 0,
         "duplicate_file": True,
     }
-    assert OsnsContract.objects.count() == 1
+    assert Reading.objects.count() == 1
     duplicate = FeedFile.objects.get(status="duplicate")
     assert duplicate.duplicate_of == FeedFile.objects.get(status="loaded")
 
@@ -322,21 +334,21 @@ def test_new_version_unchanged_and_superseded_are_counted(tmp_path):
     run_command(
         write_feed(
             tmp_path,
-            [contract(contract_number="A"), contract(contract_number="B")],
-            name="esbd_contracts_20250301.csv",
+            [reading(number="A"), reading(number="B")],
+            name="test_readings_20250301.csv",
         )
     )
     summary = run_command(
         write_feed(
             tmp_path,
             [
-                contract(contract_number="A"),  # identical: unchanged
-                contract(contract_number="B", workers_count="99"),  # changed: new version
-                contract(contract_number="C", workers_count="1"),  # overtaken below: superseded
-                contract(contract_number="C", workers_count="2"),  # last valid row of C wins
-                contract(contract_number="C", workers_count="-5"),  # invalid: does not win
+                reading(number="A"),  # identical: unchanged
+                reading(number="B", count="99"),  # changed: new version
+                reading(number="C", count="1"),  # overtaken below: superseded
+                reading(number="C", count="2"),  # last valid row of C wins
+                reading(number="C", amount="-5"),  # invalid: does not win
             ],
-            name="esbd_contracts_20250302.csv",
+            name="test_readings_20250302.csv",
         )
     )
     assert {k: summary[k] for k in ("rows", "loaded", "unchanged", "superseded", "rejected")} == {
@@ -349,26 +361,18 @@ def test_new_version_unchanged_and_superseded_are_counted(tmp_path):
     assert summary["rows"] == sum(
         summary[k] for k in ("loaded", "unchanged", "superseded", "rejected")
     )
-    current = dict(OsnsContract.objects.current().values_list("contract_number", "workers_count"))
+    current = dict(Reading.objects.current().values_list("number", "count"))
     assert current == {"A": 42, "B": 99, "C": 2}
-    assert OsnsContract.objects.filter(contract_number="B").count() == 2
-    assert OsnsContract.objects.filter(contract_number="A").count() == 1
+    assert Reading.objects.filter(number="B").count() == 2
+    assert Reading.objects.filter(number="A").count() == 1
 
 
 @pytest.mark.django_db
 def test_as_of_keeps_the_older_version(tmp_path):
-    run_command(
-        write_feed(tmp_path, [contract(workers_count="10")], name="esbd_contracts_20250301.csv")
-    )
-    run_command(
-        write_feed(tmp_path, [contract(workers_count="20")], name="esbd_contracts_20250315.csv")
-    )
+    run_command(write_feed(tmp_path, [reading(count="10")], name="test_readings_20250301.csv"))
+    run_command(write_feed(tmp_path, [reading(count="20")], name="test_readings_20250315.csv"))
     answers = {
-        day: list(
-            OsnsContract.objects.as_of(dt.date(2025, 3, day)).values_list(
-                "workers_count", flat=True
-            )
-        )
+        day: list(Reading.objects.as_of(dt.date(2025, 3, day)).values_list("count", flat=True))
         for day in (1, 14, 15)
     }
     assert answers == {1: [10], 14: [10], 15: [20]}
@@ -376,28 +380,21 @@ def test_as_of_keeps_the_older_version(tmp_path):
 
 @pytest.mark.django_db
 def test_file_delivered_earlier_but_loaded_later_fills_history_not_current(tmp_path):
-    run_command(
-        write_feed(tmp_path, [contract(workers_count="10")], name="esbd_contracts_20250301.csv")
-    )
-    run_command(
-        write_feed(tmp_path, [contract(workers_count="30")], name="esbd_contracts_20250320.csv")
-    )
+    run_command(write_feed(tmp_path, [reading(count="10")], name="test_readings_20250301.csv"))
+    run_command(write_feed(tmp_path, [reading(count="30")], name="test_readings_20250320.csv"))
     summary = run_command(
-        write_feed(tmp_path, [contract(workers_count="20")], name="esbd_contracts_20250310.csv")
+        write_feed(tmp_path, [reading(count="20")], name="test_readings_20250310.csv")
     )
     assert summary["loaded"] == 1
-    assert OsnsContract.objects.current().get().workers_count == 30
-    as_of = {
-        day: OsnsContract.objects.as_of(dt.date(2025, 3, day)).get().workers_count
-        for day in (5, 12, 25)
-    }
+    assert Reading.objects.current().get().count == 30
+    as_of = {day: Reading.objects.as_of(dt.date(2025, 3, day)).get().count for day in (5, 12, 25)}
     assert as_of == {5: 10, 12: 20, 25: 30}
     # The same late values again (another file) are unchanged against what was known then.
     again = run_command(
         write_feed(
             tmp_path,
-            [contract(workers_count="20")],
-            name="esbd_contracts_20250311.csv",
+            [reading(count="20")],
+            name="test_readings_20250311.csv",
             columns=[*COLUMNS, "note"],
         )
     )
@@ -406,14 +403,10 @@ def test_file_delivered_earlier_but_loaded_later_fills_history_not_current(tmp_p
 
 @pytest.mark.django_db
 def test_two_loads_on_the_same_delivery_date_the_later_wins(tmp_path):
-    run_command(
-        write_feed(tmp_path, [contract(workers_count="1")], name="esbd_contracts_20250301.csv")
-    )
-    run_command(
-        write_feed(tmp_path, [contract(workers_count="2")], name="esbd_contracts_20250301_2.csv")
-    )
-    assert OsnsContract.objects.as_of(dt.date(2025, 3, 1)).get().workers_count == 2
-    assert OsnsContract.objects.current().get().version == 2
+    run_command(write_feed(tmp_path, [reading(count="1")], name="test_readings_20250301.csv"))
+    run_command(write_feed(tmp_path, [reading(count="2")], name="test_readings_20250301_2.csv"))
+    assert Reading.objects.as_of(dt.date(2025, 3, 1)).get().count == 2
+    assert Reading.objects.current().get().version == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -424,12 +417,12 @@ def test_exactly_once_a_load_failing_midway_leaves_nothing_and_a_rerun_loads_onc
     feed = get_feed(FEED)
 
     def boom(context):
-        assert OsnsContract.objects.count() == 3  # written, inside the transaction
+        assert Reading.objects.count() == 3  # written, inside the transaction
         raise RuntimeError("hook failed")
 
     broken = dataclasses.replace(feed, post_load=(*feed.post_load, boom))
     monkeypatch.setitem(feed_registry._FEEDS, FEED, broken)
-    rows = [contract(contract_number=str(n)) for n in range(3)] + [contract(starts_on="x")]
+    rows = [reading(number=str(n)) for n in range(3)] + [reading(taken_on="x")]
     path = write_feed(tmp_path, rows)
 
     with pytest.raises(RuntimeError, match="hook failed"):
@@ -443,9 +436,8 @@ def test_exactly_once_a_load_failing_midway_leaves_nothing_and_a_rerun_loads_onc
     monkeypatch.setitem(feed_registry._FEEDS, FEED, feed)
     summary = run_command(path)
     assert (summary["loaded"], summary["rejected"], summary["duplicate_file"]) == (3, 1, False)
-    assert OsnsContract.objects.count() == 3
+    assert Reading.objects.count() == 3
     assert FeedRejection.objects.count() == 1
-    assert Organisation.objects.filter(bin__in=[INSURER_BIN, EMPLOYER_BIN]).count() == 2
     assert list(FeedFile.objects.order_by("id").values_list("status", flat=True)) == [
         "failed",
         "loaded",
@@ -453,54 +445,220 @@ def test_exactly_once_a_load_failing_midway_leaves_nothing_and_a_rerun_loads_onc
     assert run_command(path)["duplicate_file"] is True
 
 
+def hold_lock(statement: str, params=()) -> Any:
+    """A connection of its own holding the lock ``statement`` takes, until closed."""
+    db = settings.DATABASES["default"]
+    holder = psycopg2.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db.get("PASSWORD") or None,
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+    )
+    with holder.cursor() as cursor:
+        cursor.execute(statement, params)
+    return holder
+
+
+def wait_for(
+    condition, what: str, process: subprocess.Popen, timeout: float = 180, pause: float = 0.02
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            out, err = process.communicate()
+            pytest.fail(f"the load finished before {what}: {out!r} {err[-2000:]!r}")
+        if condition():
+            return
+        time.sleep(pause)
+    pytest.fail(f"never saw {what}")
+
+
+def load_waits_on_a_lock() -> bool:
+    """The load's own session (the one with its transaction) is waiting for a lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' "
+            "AND (application_name LIKE 'import_feed:%%' OR query LIKE 'UPDATE core_feedfile%%')"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def attempt_at(step: str, rows: int = 0):
+    def check() -> bool:
+        return FeedFile.objects.filter(status="loading", step=step, rows_done__gte=rows).exists()
+
+    return check
+
+
+# Where to stop a load, and how: a lock the test holds that the load's next statement needs.
+# (step shown on the FeedFile, rows done by then, the lock, the load's statement then running)
+KILL_POINTS = {
+    # During the COPY: the progress report of the next chunk waits on the file's row.
+    "copy": (
+        "copy",
+        1,
+        "SELECT 1 FROM core_feedfile WHERE status = 'loading' FOR UPDATE",
+        "COPY feed_stage",
+    ),
+    # Validation done, its rejections being written.
+    "rejections": (
+        "rejections",
+        0,
+        "BEGIN; LOCK TABLE core_feedrejection IN EXCLUSIVE MODE",
+        'INSERT INTO "core_feedrejection"',
+    ),
+    # New versions being written (reads of the fact table still pass).
+    "insert": (
+        "insert",
+        0,
+        "BEGIN; LOCK TABLE feedapp_reading IN EXCLUSIVE MODE",
+        'INSERT INTO "feedapp_reading"',
+    ),
+    # Facts written, a post-load hook running.
+    "post_load": (
+        "post_load",
+        0,
+        "BEGIN; LOCK TABLE feedapp_stationtally IN EXCLUSIVE MODE",
+        "INSERT INTO feedapp_stationtally",
+    ),
+}
+
+
+def load_statement(name: str = f"import_feed:{FEED}") -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = %s AND state = 'active'",
+            [name],
+        )
+        found = cursor.fetchone()
+    return found[0] if found else ""
+
+
 @pytest.mark.django_db(transaction=True)
-def test_exactly_once_a_killed_load_leaves_nothing_and_a_rerun_loads_each_row_once(tmp_path):
-    """SIGKILL of a real `manage.py import_feed` while its SQL runs (FEEDS.md, "Exactly once")."""
-    count = 200_000
-    path = write_feed(tmp_path, generated_rows(count), name="esbd_contracts_20250401.csv")
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_exactly_once_a_load_killed_at_any_step_leaves_nothing_and_a_rerun_loads_once(
+    tmp_path, point
+):
+    """SIGKILL of a real `manage.py import_feed` at several steps (FEEDS.md, "Exactly once"):
+    nothing of the file is visible, and a rerun loads every row exactly once with every
+    counter right."""
+    # COPYed in many chunks, so that the test can catch the COPY under way.
+    count = 60_000 if point == "copy" else 6000
+    rows = generated_rows(count)
+    rows[10] = {**rows[10], "taken_on": "2025-02-30"}  # rejected
+    rows[20] = {**rows[20], "count": "5000"}  # flagged
+    path = write_feed(tmp_path, rows, name="test_readings_20250401.csv")
+    step, min_rows, lock, statement = KILL_POINTS[point]
+    if point == "copy":
+        holder = None
+    else:
+        holder = hold_lock(lock)
     process = subprocess.Popen(
         [sys.executable, "manage.py", "import_feed", FEED, str(path)],
         cwd=ROOT,
-        env=worker_env(),
+        env={**worker_env(), "FEED_PROGRESS_INTERVAL": "0"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
     try:
-        query = wait_for_active_query(process, 'INSERT INTO "contracts_osnscontract"')
+        if point == "copy":
+            wait_for(attempt_at("copy"), "the COPY under way", process, pause=0.002)
+            holder = hold_lock("BEGIN; " + lock)
+        else:
+            wait_for(attempt_at(step, min_rows), f"step {step}", process)
+        wait_for(load_waits_on_a_lock, f"the load waiting in step {step}", process)
+        running = load_statement()
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    assert query.startswith('INSERT INTO "contracts_osnscontract"')
+        if holder is not None:
+            holder.close()
+    assert running.startswith(statement), running[:200]
     wait_until_backend_gone()
 
-    assert not OsnsContract.objects.exists()
-    assert not FeedRejection.objects.exists()
+    assert nothing_loaded()
+    assert not StationTally.objects.exists()
     attempt = FeedFile.objects.get()
-    assert attempt.status == "loading"  # visible to operations as not finished
+    assert (attempt.status, attempt.step) == ("loading", step)  # ops see where it stopped
 
     summary = run_command(path)
-    assert (summary["rows"], summary["loaded"], summary["rejected"]) == (count, count, 0)
-    assert OsnsContract.objects.count() == count
+    assert {k: summary[k] for k in ("rows", "loaded", "rejected", "flagged", "superseded")} == {
+        "rows": count,
+        "loaded": count - 1,
+        "rejected": 1,
+        "flagged": 1,
+        "superseded": 0,
+    }
+    assert Reading.objects.count() == count - 1
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM (SELECT DISTINCT insurer_bin, contract_series, contract_number "
-            "FROM contracts_osnscontract) AS d"
+            "SELECT count(*) FROM (SELECT DISTINCT station_bin, series, number "
+            "FROM feedapp_reading) AS d"
         )
-        assert cursor.fetchone()[0] == count
+        assert cursor.fetchone()[0] == count - 1
+    assert FeedRejection.objects.filter(kind="reject").count() == 1
+    assert FeedRejection.objects.filter(kind="flag").count() == 1
+    assert sum(StationTally.objects.values_list("readings", flat=True)) == count - 1
     attempt.refresh_from_db()
     assert (attempt.status, attempt.error) == ("failed", INTERRUPTED)
-    assert FeedFile.objects.filter(status="loaded").count() == 1
+    loaded = FeedFile.objects.get(status="loaded")
+    assert (loaded.rows, loaded.loaded, loaded.rejected, loaded.flagged) == (count, count - 1, 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exactly_once_a_partitioned_load_killed_while_attaching_leaves_no_partition(tmp_path):
+    """Killed while its new partition is attached: no partition, no loading table remains."""
+    path = tmp_path / "test_payments_20250401.csv"
+    path.write_text(
+        "reference,iin,period,amount\r\n"
+        + "".join(f"R{n},{IIN},2025-03,{n}.00\r\n" for n in range(1, 301)),
+        encoding="utf-8",
+    )
+    holder = hold_lock("BEGIN; LOCK TABLE feedapp_payment IN EXCLUSIVE MODE")
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_feed", "test_payments", str(path)],
+        cwd=ROOT,
+        env=worker_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        wait_for(attempt_at("insert"), "step insert", process)
+        wait_for(load_waits_on_a_lock, "the load waiting to attach", process)
+        running = load_statement("import_feed:test_payments")
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        holder.close()
+    wait_until_backend_gone("import_feed:test_payments")
+    assert running.startswith('ALTER TABLE "feedapp_payment" ATTACH PARTITION'), running
+    assert partitions_of("feedapp_payment") == []
+    assert not table_exists("feedapp_payment__loading")
+
+    summary = call_import("test_payments", path)
+    assert (summary["loaded"], summary["rejected"]) == (300, 0)
+    assert partitions_of("feedapp_payment") == ["feedapp_payment_p202503"]
+    assert Payment.objects.count() == 300
 
 
 @pytest.mark.django_db(transaction=True)
 def test_exactly_once_two_processes_loading_the_same_file_at_once(tmp_path):
     """Two workers given the same file: one loads it, the other finds a duplicate."""
     count = 3000
-    path = write_feed(tmp_path, generated_rows(count), name="esbd_contracts_20250402.csv")
+    path = write_feed(tmp_path, generated_rows(count), name="test_readings_20250402.csv")
     command = [sys.executable, "manage.py", "import_feed", FEED, str(path)]
     processes = [
         subprocess.Popen(command, cwd=ROOT, env=worker_env(), stdout=subprocess.PIPE, text=True)
@@ -512,7 +670,7 @@ def test_exactly_once_two_processes_loading_the_same_file_at_once(tmp_path):
         (False, count),
         (True, 0),
     ]
-    assert OsnsContract.objects.count() == count
+    assert Reading.objects.count() == count
     assert sorted(FeedFile.objects.values_list("status", flat=True)) == ["duplicate", "loaded"]
 
 
@@ -523,32 +681,14 @@ def worker_env() -> dict[str, str]:
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url}
 
 
-def wait_for_active_query(process: subprocess.Popen, prefix: str, timeout: float = 180) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            out, err = process.communicate()
-            pytest.fail(f"the load finished before it could be killed: {out!r} {err!r}")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT query FROM pg_stat_activity WHERE application_name = %s "
-                "AND state = 'active' AND query LIKE %s",
-                [f"import_feed:{FEED}", prefix.replace("%", r"\%") + "%"],
-            )
-            found = cursor.fetchone()
-        if found:
-            return found[0]
-        time.sleep(0.02)
-    pytest.fail("the load's SQL was never seen running")
-
-
-def wait_until_backend_gone(timeout: float = 120) -> None:
+def wait_until_backend_gone(name: str = f"import_feed:{FEED}", timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
-                [f"import_feed:{FEED}"],
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name = %s",
+                [name],
             )
             if cursor.fetchone()[0] == 0:
                 return
@@ -563,18 +703,18 @@ def wait_until_backend_gone(timeout: float = 120) -> None:
 def test_file_rule_refuses_the_whole_file(tmp_path, monkeypatch):
     """A feed may refuse a file as a whole (e.g. a security-forces list mixing authorities)."""
     feed = get_feed(FEED)
-    single_insurer = dataclasses.replace(
+    single_station = dataclasses.replace(
         feed,
-        file_rules=(FileRule("count(DISTINCT insurer_bin) <= 1", reason="One insurer per file."),),
+        file_rules=(FileRule("count(DISTINCT station_bin) <= 1", reason="One station per file."),),
     )
-    monkeypatch.setitem(feed_registry._FEEDS, FEED, single_insurer)
+    monkeypatch.setitem(feed_registry._FEEDS, FEED, single_station)
     other = generated_rows(2)[1]
-    path = write_feed(tmp_path, [contract(), other])
-    with pytest.raises(CommandError, match="One insurer per file"):
+    path = write_feed(tmp_path, [reading(), other])
+    with pytest.raises(CommandError, match="One station per file"):
         run_command(path)
     assert nothing_loaded()
     assert FeedFile.objects.get().status == "refused"
-    ok = write_feed(tmp_path, [contract()], name="esbd_contracts_20250305.csv")
+    ok = write_feed(tmp_path, [reading()], name="test_readings_20250305.csv")
     assert run_command(ok)["loaded"] == 1
 
 
@@ -647,7 +787,7 @@ def test_sql_iin_bin_check_digit_agrees_with_python():
 
 def test_declarations_are_validated():
     with pytest.raises(ImproperlyConfigured):
-        Feed(name="x", model="contracts.OsnsContract", columns=[Column("a")], identity=("b",))
+        Feed(name="x", model="feedapp.Reading", columns=[Column("a")], identity=("b",))
     with pytest.raises(ImproperlyConfigured):
         Column("version")  # reserved for the fact bookkeeping
     with pytest.raises(ImproperlyConfigured):
@@ -668,13 +808,14 @@ def test_declarations_are_validated():
 
 
 def test_registry_finds_feeds_declared_in_apps():
-    assert get_feed(FEED).model == "contracts.OsnsContract"
+    assert get_feed(FEED).model == "feedapp.Reading"
+    assert get_feed("esbd_contracts").model == "contracts.OsnsContract"
 
 
 def test_system_check_reports_a_feed_its_model_cannot_hold(monkeypatch):
     assert check_feed_declarations() == []
     feed = get_feed(FEED)
-    wrong = dataclasses.replace(feed, name="wrong_feed", columns=(*feed.columns, Column("colour")))
+    wrong = dataclasses.replace(feed, name="wrong_feed", columns=(*feed.columns, Column("shade")))
     monkeypatch.setitem(feed_registry._FEEDS, "wrong_feed", wrong)
     assert [e.id for e in check_feed_declarations()] == ["feeds.E003"]
 
@@ -687,39 +828,39 @@ def test_inbox_loads_in_delivery_order_then_n_and_moves_files(tmp_path, settings
     settings.FEED_INBOX_ROOT = tmp_path
     inbox = tmp_path / FEED
     inbox.mkdir()
-    write_feed(inbox, [contract(workers_count="3")], name="esbd_contracts_20250302.csv")
-    write_feed(inbox, [contract(workers_count="2")], name="esbd_contracts_20250301_2.csv")
-    write_feed(inbox, [contract(workers_count="1")], name="esbd_contracts_20250301.csv")
-    write_feed(inbox, [contract()], name="misnamed.csv")
-    (inbox / "esbd_contracts_20250303.csv.part").write_text("being written")
+    write_feed(inbox, [reading(count="3")], name="test_readings_20250302.csv")
+    write_feed(inbox, [reading(count="2")], name="test_readings_20250301_2.csv")
+    write_feed(inbox, [reading(count="1")], name="test_readings_20250301.csv")
+    write_feed(inbox, [reading()], name="misnamed.csv")
+    (inbox / "test_readings_20250303.csv.part").write_text("being written")
 
     result = process_inbox(feed=FEED)
 
     assert [(f["file"], f["status"]) for f in result["files"]] == [
         ("misnamed.csv", "refused"),
-        ("esbd_contracts_20250301.csv", "loaded"),
-        ("esbd_contracts_20250301_2.csv", "loaded"),
-        ("esbd_contracts_20250302.csv", "loaded"),
+        ("test_readings_20250301.csv", "loaded"),
+        ("test_readings_20250301_2.csv", "loaded"),
+        ("test_readings_20250302.csv", "loaded"),
     ]
-    history = list(OsnsContract.objects.order_by("version").values_list("version", "workers_count"))
+    history = list(Reading.objects.order_by("version").values_list("version", "count"))
     assert history == [(1, 1), (2, 2), (3, 3)]
     assert sorted(p.name for p in (inbox / "processed").iterdir()) == [
-        "esbd_contracts_20250301.csv",
-        "esbd_contracts_20250301_2.csv",
-        "esbd_contracts_20250302.csv",
+        "test_readings_20250301.csv",
+        "test_readings_20250301_2.csv",
+        "test_readings_20250302.csv",
     ]
     assert [p.name for p in (inbox / "refused").iterdir()] == ["misnamed.csv"]
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == [
-        "esbd_contracts_20250303.csv.part"
+        "test_readings_20250303.csv.part"
     ]
 
     # Idempotent: a file delivered again is a duplicate; nothing new is loaded.
-    (inbox / "processed" / "esbd_contracts_20250302.csv").rename(
-        inbox / "esbd_contracts_20250302.csv"
+    (inbox / "processed" / "test_readings_20250302.csv").rename(
+        inbox / "test_readings_20250302.csv"
     )
     again = process_inbox(feed=FEED)
     assert [f["status"] for f in again["files"]] == ["duplicate"]
-    assert OsnsContract.objects.count() == 3
+    assert Reading.objects.count() == 3
 
 
 @pytest.mark.django_db
@@ -733,7 +874,7 @@ def test_inbox_without_a_folder_does_nothing(tmp_path, settings):
 
 @pytest.mark.django_db
 def test_admin_shows_feed_files_and_rejections_read_only(tmp_path, make_user, client):
-    run_command(write_feed(tmp_path, [contract(), contract(contract_number="2", ends_on="bad")]))
+    run_command(write_feed(tmp_path, [reading(), reading(number="2", taken_on="bad")]))
     feed_file = FeedFile.objects.get()
     client.force_login(make_user("admin"))
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -758,7 +899,7 @@ def test_admin_shows_feed_files_and_rejections_read_only(tmp_path, make_user, cl
 
 @pytest.mark.django_db
 def test_ops_role_may_view_feed_runs(tmp_path, make_user, client):
-    run_command(write_feed(tmp_path, [contract()]))
+    run_command(write_feed(tmp_path, [reading()]))
     ops = make_user("ops")
     ops.is_staff = True
     ops.save()

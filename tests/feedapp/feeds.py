@@ -20,6 +20,18 @@ from core.feeds import (
 
 from .models import PAYMENT_IDENTITY, READING_IDENTITY
 
+
+def recount_stations(context) -> None:
+    """Post-load hook: the current readings of every station the file touched."""
+    context.cursor.execute(
+        "INSERT INTO feedapp_stationtally (station_bin, readings) "
+        "SELECT s.station_bin, (SELECT count(*) FROM feedapp_reading AS r "
+        "WHERE r.station_bin = s.station_bin AND r.is_current) "
+        f"FROM (SELECT DISTINCT station_bin FROM {context.new_table}) AS s "
+        "ON CONFLICT (station_bin) DO UPDATE SET readings = EXCLUDED.readings"
+    )
+
+
 READINGS = register(
     Feed(
         name="test_readings",
@@ -44,6 +56,7 @@ READINGS = register(
             Flag("count <= 1000", column="count", reason="The count is over 1000."),
             Flag("amount < 1000000", column="amount", reason="The amount is a million or more."),
         ],
+        post_load=[recount_stations],
     )
 )
 

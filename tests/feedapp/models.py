@@ -35,3 +35,10 @@ class Payment(FeedFact):
     class Meta:
         constraints = fact_constraints("payment", PAYMENT_IDENTITY)
         indexes = [models.Index(fields=["iin", "period"], name="payment_iin_period")]
+
+
+class StationTally(models.Model):
+    """What a post-load hook keeps: current readings per station (recomputed per load)."""
+
+    station_bin = models.CharField(max_length=12, unique=True)
+    readings = models.PositiveIntegerField()

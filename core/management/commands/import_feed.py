@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -60,17 +61,25 @@ class Command(BaseCommand):
         show = sys.stderr.isatty() if progress is None else progress
         state = {"step": "", "rows": 0, "at": 0.0}
 
-        def report(step: str, rows: int, seconds: float) -> None:
-            if step != state["step"]:
-                state.update(step=step, rows=0, at=seconds)
-            elapsed = seconds - state["at"]
-            rate = rows / elapsed if elapsed > 0 and rows else 0
+        def line(step: str, rows: int, elapsed: float, total: float) -> None:
+            rate = rows / elapsed if elapsed > 0 else 0.0
             self.stderr.write(
-                f"{seconds:7.1f}s  {step:<10} {rows:>12,} rows  {rate:>10,.0f} rows/s",
+                f"{total:7.1f}s  {step:<10} {rows:>12,} rows  {rate:>10,.0f} rows/s",
                 ending="\n",
             )
             self.stderr.flush()
 
+        def report(step: str, rows: int, seconds: float) -> None:
+            """A line per step when it ends (rows, rows/s), and as the file is read."""
+            if step != state["step"]:
+                if state["step"]:
+                    line(state["step"], state["rows"], seconds - state["at"], seconds)
+                state.update(step=step, rows=rows, at=seconds)
+                return
+            state["rows"] = rows
+            line(step, rows, seconds - state["at"], seconds)
+
+        started = time.monotonic()
         try:
             summary = import_feed_file(
                 feed=declared,
@@ -80,4 +89,7 @@ class Command(BaseCommand):
             )
         except FeedRefused as exc:
             raise CommandError(f"File refused, nothing loaded: {exc}") from None
+        if show and state["step"]:
+            total = time.monotonic() - started
+            line(state["step"], summary.rows, total - state["at"], total)
         self.stdout.write(summary.to_json())
