@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from inspection import services as inspection_services
-from reports.definitions import previous_month
+from reports.periods import previous_month
 from reports.services import form_generate
 from tests.inspection.conftest import EMPLOYER_BIN
 
