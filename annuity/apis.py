@@ -27,7 +27,7 @@ def money(**kw):
     return serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, **kw)
 
 
-class SignatoryInput(serializers.Serializer):
+class AnnuitySignatoryInput(serializers.Serializer):
     name = serializers.CharField(max_length=300)
     basis = serializers.ChoiceField(choices=SignatoryBasis.choices)
 
@@ -36,7 +36,7 @@ class AnnuityInput(serializers.Serializer):
     claim = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     documents_on = serializers.DateField()
     signed_on = serializers.DateField()
-    signatory = SignatoryInput()
+    signatory = AnnuitySignatoryInput()
     monthly_amount_kzt = money()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()

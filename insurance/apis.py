@@ -37,6 +37,7 @@ from core.roles import has_role, user_organisation
 
 from . import breaches, selectors, services
 from . import serializers as s
+from .models import VoluntaryContract
 
 API_ROLES = (Role.INSURER, Role.CHIEF_INSPECTOR, Role.ADMIN)
 
@@ -391,6 +392,8 @@ class BreachQuery(serializers.Serializer):
 
 class BreachListApi(ApiBase, generics.GenericAPIView):
     serializer_class = s.BreachOutput
+    # Breaches are computed from the facts, not stored: no model to list.
+    queryset = VoluntaryContract.objects.none()
 
     @extend_schema(
         operation_id="voluntary_breaches_list",

@@ -187,6 +187,8 @@ SPECTACULAR_SETTINGS = {
         "SuspensionKindEnum": "inspection.models.SuspensionKind",
         "VictimOutcomeEnum": "inspection.models.VictimOutcome",
         "FormVersionKindEnum": ["regular", "correction"],
+        "FormVersionStatusEnum": ["draft", "final"],
+        "ClaimDocumentKindEnum": "insurance.models.claims.DocumentKind",
     },
 }
 
