@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from pathlib import Path
 
-from core.validators import check_digit
+from tests import feed_files
+from tests.feed_files import make_bin
 
 COLUMNS = [
     "insurer_bin",
@@ -27,15 +26,6 @@ COLUMNS = [
     "premium_kzt",
     "workers_count",
 ]
-
-
-def make_bin(rng: random.Random, prefix: str = "0801") -> str:
-    """A BIN with a valid check digit."""
-    while True:
-        first = prefix + "".join(str(rng.randrange(10)) for _ in range(11 - len(prefix)))
-        digit = check_digit(first)
-        if digit is not None:
-            return first + str(digit)
 
 
 def bad_check_digit(bin_: str) -> str:
@@ -71,12 +61,7 @@ def contract(**changes: str) -> dict[str, str]:
 
 
 def csv_text(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
-    columns = columns or COLUMNS
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    return feed_files.csv_text(rows, columns or COLUMNS)
 
 
 def write_feed(
@@ -86,9 +71,7 @@ def write_feed(
     name: str = "esbd_contracts_20250201.csv",
     columns: list[str] | None = None,
 ) -> Path:
-    path = folder / name
-    path.write_text(csv_text(rows, columns), encoding="utf-8")
-    return path
+    return feed_files.write_csv(folder / name, rows, columns or COLUMNS)
 
 
 def generated_rows(count: int, *, seed: int = 7, insurers: int = 12) -> list[dict[str, str]]:

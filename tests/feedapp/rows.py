@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from pathlib import Path
 
-from core.validators import check_digit
+from tests import feed_files
+from tests.feed_files import make_bin
 
 FEED = "test_readings"
 COLUMNS = [
@@ -23,15 +22,6 @@ COLUMNS = [
     "count",
     "colour",
 ]
-
-
-def make_bin(rng: random.Random, prefix: str = "0801") -> str:
-    """A BIN with a valid check digit."""
-    while True:
-        first = prefix + "".join(str(rng.randrange(10)) for _ in range(11 - len(prefix)))
-        digit = check_digit(first)
-        if digit is not None:
-            return first + str(digit)
 
 
 STATION_BIN = make_bin(random.Random(3), "0303")
@@ -56,12 +46,7 @@ def reading(**changes: str) -> dict[str, str]:
 
 
 def csv_text(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
-    columns = columns or COLUMNS
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    return feed_files.csv_text(rows, columns or COLUMNS)
 
 
 def write_feed(
@@ -71,9 +56,7 @@ def write_feed(
     name: str = "test_readings_20250201.csv",
     columns: list[str] | None = None,
 ) -> Path:
-    path = folder / name
-    path.write_text(csv_text(rows, columns), encoding="utf-8")
-    return path
+    return feed_files.write_csv(folder / name, rows, columns or COLUMNS)
 
 
 def generated_rows(count: int, *, seed: int = 7, stations: int = 12) -> list[dict[str, str]]:
