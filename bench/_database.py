@@ -16,6 +16,10 @@ def bench_database(url: str, suffix: str) -> tuple[str, str]:
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{name}"')
+            # As scripts/lib.sh makes the product's database: byte-order collation.
+            cur.execute(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+                "LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
+            )
     conn.close()
     return urlunsplit(parts._replace(path="/" + name)), name

@@ -140,7 +140,7 @@ def reset_esbd(connection) -> None:
     """The same starting state for every run: no facts, files or registered organisations."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE contracts_osnscontract, core_feedrejection, core_feedfile RESTART IDENTITY"
+            "TRUNCATE contracts_osnscontract, core_feedrejection, core_feedfile RESTART IDENTITY CASCADE"
         )
         cursor.execute(
             "DELETE FROM core_organisation o WHERE NOT EXISTS "

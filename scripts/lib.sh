@@ -126,7 +126,15 @@ conn = psycopg2.connect(sys.argv[1]); conn.autocommit = True
 cur = conn.cursor()
 cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (sys.argv[2],))
 if not cur.fetchone():
-    cur.execute(f'CREATE DATABASE "{sys.argv[2]}"')
+    # Byte-order collation (C): identifiers sort and index fast; the character classes
+    # (upper/lower case of Kazakh and Russian) stay those of UTF-8.
+    try:
+        cur.execute(
+            f'CREATE DATABASE "{sys.argv[2]}" TEMPLATE template0 ENCODING \'UTF8\' '
+            "LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
+        )
+    except psycopg2.Error:
+        cur.execute(f'CREATE DATABASE "{sys.argv[2]}"')
 PY
 }
 
@@ -168,7 +176,7 @@ ensure_postgres() {
   if [ ! -f "$data/PG_VERSION" ]; then
     say "initialising a project-local PostgreSQL cluster in .local/pg"
     mkdir -p "$data"; [ "$(id -u)" -eq 0 ] && chown postgres "$data" "$LOCAL/log"
-    "${run[@]}" "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOCAL/log/initdb.log" 2>&1 \
+    "${run[@]}" "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --lc-collate=C >"$LOCAL/log/initdb.log" 2>&1 \
       || die "initdb failed (see .local/log/initdb.log)"
   fi
   [ "$(id -u)" -eq 0 ] && chown postgres "$LOCAL/log"

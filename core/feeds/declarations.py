@@ -101,6 +101,8 @@ class Column:
             raise ImproperlyConfigured(f"Column {self.name}: a choice column needs choices")
         if self.blank is None:
             object.__setattr__(self, "blank", not self.required)
+        if not 0 < self.max_length < 65_536:
+            raise ImproperlyConfigured(f"Column {self.name}: max_length must be 1..65535")
 
     @property
     def text_like(self) -> bool:

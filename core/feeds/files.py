@@ -21,6 +21,7 @@ import hashlib
 import io
 import operator
 import re
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ FILE_NAME_RE = re.compile(
     r"^(?P<feed>[a-z][a-z0-9_]*)_(?P<date>[0-9]{8})(?:_(?P<n>[0-9]{1,6}))?\.csv$"
 )
 CHUNK = 1 << 20
+# Characters of a cell kept in the spool: more than any column's max_length, so a longer
+# cell is still rejected as too long, and a record always fits in a reading block.
+CELL_LIMIT = 65_536
 
 # Problems of a whole record, written to the staging table's "problem" column.
 PROBLEM_FIELD_COUNT = "field_count"
@@ -210,12 +214,14 @@ def prepare_file(feed: Feed, path: Path) -> PreparedFile:
 
 def write_spool(feed: Feed, prepared: PreparedFile) -> IO[bytes]:
     """Every record as CSV: row number, problem, field count, the declared cells present."""
-    spool = tempfile.TemporaryFile("w+b")
+    spool = tempfile.NamedTemporaryFile("w+b", suffix=".csv")  # noqa: SIM115 (closed by the caller)
     row_no = 1
     try:
         text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
         writer = csv.writer(text, lineterminator="\n")
         records = 0
+        # A cell of any size is read: an oversized one is rejected as its row's problem.
+        csv.field_size_limit(sys.maxsize)
         with prepared.path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
             try:
@@ -234,6 +240,9 @@ def write_spool(feed: Feed, prepared: PreparedFile) -> IO[bytes]:
                         writer.writerow([row_no, PROBLEM_FIELD_COUNT, len(record), *blanks])
                         continue
                     values = pick(record)[:-1]
+                    if any(len(v) > CELL_LIMIT for v in values):
+                        # Longer than any column allows: rejected as too long all the same.
+                        values = tuple(v[:CELL_LIMIT] for v in values)
                     if prepared.has_nul and any("\x00" in v for v in values):
                         writer.writerow([row_no, PROBLEM_NUL, width, *blanks])
                         continue

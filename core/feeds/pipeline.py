@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import queue
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,7 +42,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from core.models import FeedFile
 
-from . import sql
+from . import cells, sql
 from .declarations import Feed, LoadContext
 from .files import FeedRefused, PreparedFile, delivery_date, prepare_file, write_spool
 from .partitions import insert_into_partitions
@@ -62,8 +64,8 @@ WORK_MEM = "64MB"
 # Temporary tables (the staging and checked rows) are kept in the backend's own buffers
 # up to this size, then in files: bounded, whatever the size of the file.
 TEMP_BUFFERS = "256MB"
-# Bytes handed to COPY per read (the progress of the COPY is reported per read).
-COPY_CHUNK = 1 << 18
+# Bytes handed to COPY per read.
+COPY_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -260,22 +262,60 @@ def _finish_attempt(attempt: FeedFile, status: str, error: str) -> None:
         )
 
 
-class _CopyReader:
-    """The file as COPY reads it, reporting rows (lines) read as it goes."""
+class _BatchReader:
+    """The checked rows as COPY reads them, made by a thread of their own while
+    PostgreSQL takes the previous batch (the two run on separate cores)."""
 
-    def __init__(self, f, tracker: Progress) -> None:
-        self.f = f
+    def __init__(self, batches: Iterator[tuple[int, bytes]], tracker: Progress) -> None:
         self.tracker = tracker
-        self.lines = 0
+        self.rows = 0
+        self.buffer = memoryview(b"")
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(target=self._produce, args=(batches,), daemon=True)
+        self.stopped = threading.Event()
+        self.thread.start()
+
+    def _produce(self, batches: Iterator[tuple[int, bytes]]) -> None:
+        try:
+            for item in batches:
+                while not self.stopped.is_set():
+                    try:
+                        self.queue.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if self.stopped.is_set():
+                    return
+            self.queue.put(None)
+        except BaseException as exc:  # handed to the reading side
+            self.queue.put(exc)
 
     def read(self, size: int = -1) -> bytes:
-        chunk = self.f.read(size)
-        self.lines += chunk.count(b"\n")
-        self.tracker.rows(max(self.lines - 1, 0))
-        return chunk
+        while not self.buffer:
+            item = self.queue.get()
+            if item is None:
+                return b""
+            if isinstance(item, BaseException):
+                raise item
+            rows, data = item
+            self.rows += rows
+            self.tracker.rows(self.rows)
+            self.buffer = memoryview(data)
+        size = len(self.buffer) if size is None or size < 0 else size
+        chunk, self.buffer = self.buffer[:size], self.buffer[size:]
+        return bytes(chunk)
 
     def readline(self, size: int = -1) -> bytes:  # pragma: no cover - COPY uses read
-        return self.f.readline(size)
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.stopped.set()
+        while self.thread.is_alive():
+            try:
+                self.queue.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        self.thread.join()
 
 
 def _load(
@@ -309,11 +349,13 @@ def _load(
 
         tracker.step("copy")
         started = time.perf_counter()
-        direct, staged = _copy(cursor, statements, prepared, tracker)
+        staged = _stage(cursor, statements, prepared, tracker)
         timings["copy"] = time.perf_counter() - started
         # SQL steps report the rows they work on when they start (one statement each).
         tracker.step("check", staged)
-        run("check", statements.checked(direct=direct))
+        rules = statements.apply_rules()
+        if rules:
+            run("check", rules)
         run("check", "ANALYZE feed_checked")
         tracker.step("rejections", staged)
         run("rejections", statements.rejections())
@@ -357,6 +399,11 @@ def _load(
                 ),
             )
             timings["insert"] = timings.get("insert", 0.0) + time.perf_counter() - started
+        elif not facts_exist and _worth_building_indexes_after(cursor, statements):
+            started = time.perf_counter()
+            with _indexes_built_after(cursor, statements):
+                run("insert", statements.insert())
+            timings["indexes"] = time.perf_counter() - started - timings["insert"]
         else:
             run("insert", statements.insert())
         if feed.flag_rules:
@@ -421,32 +468,88 @@ def _load(
     return summary
 
 
-def _copy(
-    cursor, statements: LoadStatements, prepared: PreparedFile, tracker: Progress
-) -> tuple[bool, int]:
-    """COPY the file itself when it reads as one record per line, else the spool.
+# A first delivery of at least this many rows into an empty fact table builds the
+# table's indexes after the insert (one sorted pass each) instead of row by row.
+BUILD_INDEXES_AFTER_ROWS = 10_000
 
-    Returns whether the direct COPY was kept, and the records staged. A direct COPY that fails, or counts
-    other rows than the file has lines, is undone (savepoint) and the file is read
-    record by record in Python instead.
+
+def _worth_building_indexes_after(cursor, statements: LoadStatements) -> bool:
+    cursor.execute(statements.fact_is_empty())
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute("SELECT count(*) FROM feed_win")
+    return cursor.fetchone()[0] >= BUILD_INDEXES_AFTER_ROWS
+
+
+@contextmanager
+def _indexes_built_after(cursor, statements: LoadStatements) -> Iterator[None]:
+    """Drops the empty fact table's indexes (its primary key stays), then builds them again
+    with their constraints, inside the load's transaction: a failure or a kill leaves the
+    table as it was. The table is locked for the rest of the load (it held nothing)."""
+    cursor.execute(statements.fact_table_indexes())
+    indexes = cursor.fetchall()
+    table = statements.fact_table
+    sid = transaction.savepoint()
+    try:
+        for index, _definition, constraint, _constraint_definition in indexes:
+            if constraint:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(constraint)}")
+            else:
+                cursor.execute(f"DROP INDEX {index}")
+    except DatabaseError:  # e.g. a foreign key of another table needs one of them
+        transaction.savepoint_rollback(sid)
+        yield
+        return
+    transaction.savepoint_commit(sid)
+    yield
+    for _index, definition, constraint, constraint_definition in indexes:
+        if constraint:
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {_quote(constraint)} {constraint_definition}"
+            )
+        else:
+            cursor.execute(definition)
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _stage(cursor, statements: LoadStatements, prepared: PreparedFile, tracker: Progress) -> int:
+    """Reads, trims and types every cell (``core.feeds.cells``) into ``feed_checked``.
+
+    A file of one record per line is read as it is; when it turns out otherwise (a
+    record wider or narrower than the header, a blank line, a quoted line break) the
+    rows staged so far are undone (savepoint) and the file is read record by record
+    in Python (``write_spool``) instead, so row numbers and rejections stay exact.
+    Returns the records staged.
     """
+    for statement in statements.stage():
+        cursor.execute(statement)
+    feed = statements.feed
     if prepared.copy_direct:
         sid = transaction.savepoint()
+        reader = _BatchReader(
+            cells.direct_batches(
+                feed, prepared.path, prepared.columns, prepared.positions, prepared.header_width
+            ),
+            tracker,
+        )
         try:
-            for statement in statements.stage_direct():
-                cursor.execute(statement)
-            with prepared.path.open("rb") as f:
-                cursor.copy_expert(statements.copy_direct(), _CopyReader(f, tracker), COPY_CHUNK)
-            copied = cursor.rowcount
-        except (DatabaseError, psycopg2.Error):
+            cursor.copy_expert(statements.copy(), reader, COPY_CHUNK)
+        except (cells.FileShapeError, DatabaseError, psycopg2.Error):
             transaction.savepoint_rollback(sid)
         else:
-            if copied == prepared.data_lines:
+            if reader.rows == prepared.data_lines:
                 transaction.savepoint_commit(sid)
-                return True, copied
+                return reader.rows
             transaction.savepoint_rollback(sid)
-    for statement in statements.stage_spool():
-        cursor.execute(statement)
-    spool = write_spool(statements.feed, prepared)
-    cursor.copy_expert(statements.copy_spool(), spool, COPY_CHUNK)
-    return False, prepared.records or 0
+        finally:
+            reader.close()
+    spool = write_spool(feed, prepared)
+    reader = _BatchReader(cells.spool_batches(feed, Path(spool.name), prepared.columns), tracker)
+    try:
+        cursor.copy_expert(statements.copy(), reader, COPY_CHUNK)
+    finally:
+        reader.close()
+    return prepared.records or 0

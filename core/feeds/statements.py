@@ -3,10 +3,10 @@
 Work tables are temporary (unlogged, private to the session, gone with it when a
 process is killed):
 
-- ``feed_stage``: the file's cells as text, by COPY;
-- ``feed_checked``: ONE pass over the stage: every cell trimmed and typed, every
-  type check and rule evaluated; per row ``ok`` (loads) and, only for rows that
-  need them, the arrays of problems (rejections) and flags;
+- ``feed_checked``: the file's rows as ``core.feeds.cells`` checked them (every
+  cell trimmed, typed, its type checked), by COPY; the rejecting rules then mark
+  the rows that break them (``ok`` false); flags are computed where the valid
+  rows are read;
 - ``feed_valid`` (view): the ok rows; ``feed_dup``: identities given more than
   once in the file; ``feed_win`` (view): the last valid row of each identity;
 - ``feed_prev``: the versions already stored for the file's identities (only when
@@ -26,13 +26,22 @@ from django.db import connection
 from core.models import FeedRejection
 
 from . import sql
-from .declarations import Feed
-from .files import PROBLEM_FIELD_COUNT, PROBLEM_NUL
+from .cells import checked_columns
+from .declarations import CHOICE, DATE, DECIMAL, IIN_BIN, INT, KATO, MONTH, OKED, TEXT, Feed
 
-# Cells are trimmed of these (an all-blank cell is empty).
-TRIMMED = sql.literal(" \t\r\n\f\v\u00a0\ufeff")
+WORK_TABLES = ("feed_checked", "feed_dup", "feed_prev")
 
-WORK_TABLES = ("feed_stage", "feed_checked", "feed_dup", "feed_prev")
+SQL_TYPES = {
+    TEXT: "text",
+    IIN_BIN: "text",
+    KATO: "text",
+    OKED: "text",
+    CHOICE: "text",
+    DATE: "date",
+    MONTH: "date",
+    DECIMAL: "numeric",
+    INT: "integer",
+}
 WORK_VIEWS = ("feed_new", "feed_win", "feed_valid")
 
 
@@ -108,129 +117,81 @@ class LoadStatements:
             "r.relname); END LOOP; END $$"
         ]
 
-    def stage_direct(self) -> list[str]:
-        """A staging table as wide as the header, numbered from 2 (the header is row 1)."""
-        cells = ", ".join(f"h{i} text" for i in range(1, self.header_width + 1))
+    def stage(self) -> list[str]:
+        """feed_checked: the checked rows as ``cells.checked_frame`` makes them, typed."""
+        columns = ", ".join(f"{sql.ident(c.name)} {SQL_TYPES[c.type]}" for c in self.feed.columns)
+        errors = "".join(
+            f", {sql.ident('e__' + c.name)} text, {sql.ident('r__' + c.name)} text"
+            for c in self.feed.columns
+        )
         return [
             *self.drop(),
-            "CREATE TEMP TABLE feed_stage (row_no integer GENERATED ALWAYS AS IDENTITY "
-            f"(START WITH 2), problem text, field_count integer DEFAULT {int(self.header_width)}, "
-            f"{cells}) ON COMMIT DROP",
+            "CREATE TEMP TABLE feed_checked (row_no bigint NOT NULL, problem text, "
+            f"problem_value text, type_ok boolean NOT NULL, ok boolean NOT NULL, {columns}{errors}) "
+            "ON COMMIT DROP",
         ]
 
-    def copy_direct(self) -> str:
-        cells = ", ".join(f"h{i}" for i in range(1, self.header_width + 1))
-        return f"COPY feed_stage ({cells}) FROM STDIN WITH (FORMAT csv, HEADER true)"
+    def copy(self) -> str:
+        """COPY of the checked rows (``cells.checked_columns`` order); an empty text-like
+        cell is "" (never NULL)."""
+        columns = ", ".join(sql.ident(n) for n in checked_columns(self.feed))
+        text_like = ", ".join(sql.ident(c.name) for c in self.feed.columns if c.text_like)
+        force = f", FORCE_NOT_NULL ({text_like})" if text_like else ""
+        return f"COPY feed_checked ({columns}) FROM STDIN WITH (FORMAT csv{force})"
 
-    def stage_spool(self) -> list[str]:
-        columns = "".join(f", {sql.ident('c__' + name)} text" for name in self.present)
-        return [
-            *self.drop(),
-            "CREATE TEMP TABLE feed_stage (row_no integer NOT NULL, problem text, "
-            f"field_count integer{columns}) ON COMMIT DROP",
-        ]
+    def apply_rules(self) -> str | None:
+        """Rows whose cells are all good but which break a rejecting rule do not load."""
+        failed = [f"(({rule.check}) IS FALSE)" for rule in self.feed.reject_rules]
+        if not failed:
+            return None
+        return f"UPDATE feed_checked SET ok = false WHERE ok AND ({' OR '.join(failed)})"
 
-    def copy_spool(self) -> str:
-        columns = "".join(", " + sql.ident("c__" + name) for name in self.present)
-        return (
-            f"COPY feed_stage (row_no, problem, field_count{columns}) FROM STDIN WITH (FORMAT csv)"
-        )
-
-    def _cell(self, name: str, direct: bool) -> str:
-        if name not in self.present:
-            return "NULL::text"
-        cell = f"h{self.positions[name] + 1}" if direct else sql.ident("c__" + name)
-        return f"NULLIF(btrim({cell}, {TRIMMED}), '')"
-
-    # The one pass ----------------------------------------------------------
-
-    def checked(self, *, direct: bool) -> str:
-        """feed_checked: typed values, ``ok``, problems and flags, in one pass over the stage."""
-        feed = self.feed
-        raw, errors, values = [], [], []
-        for column in feed.columns:
-            r, e = sql.ident("r__" + column.name), sql.ident("e__" + column.name)
-            raw.append(f"{self._cell(column.name, direct)} AS {r}")
-            errors.append(
-                f"{r}, CASE WHEN problem IS NULL THEN {sql.error_sql(column, r)} END AS {e}"
-            )
-            values.append(
-                f"{r}, {e}, CASE WHEN {e} IS NULL THEN {sql.value_sql(column, r)} END "
-                f"AS {sql.ident(column.name)}"
-            )
-        type_ok = " AND ".join(
-            ["problem IS NULL", *(f"{sql.ident('e__' + c.name)} IS NULL" for c in feed.columns)]
-        )
-        rejects = feed.reject_rules
-        flags = feed.flag_rules
-        rule_failed = [f"(({rule.check}) IS FALSE)" for rule in rejects]
-        flag_failed = [f"(({rule.check}) IS FALSE)" for rule in flags]
-        ok = "type_ok" + "".join(f" AND NOT {f}" for f in rule_failed)
-
-        # Problems of a row that does not load: the record's own, each bad cell, each rule.
-        problem_reason = (
-            f"CASE problem WHEN {sql.literal(PROBLEM_FIELD_COUNT)} THEN {sql.literal(sql.FIELD_COUNT)} "
-            f"WHEN {sql.literal(PROBLEM_NUL)} THEN {sql.literal(sql.NUL_CHARACTER)} END"
-        )
-        p_cols = ["''", *(sql.literal(c.name) for c in feed.columns)]
-        p_vals = [
-            f"CASE problem WHEN {sql.literal(PROBLEM_FIELD_COUNT)} THEN field_count::text END",
-            *(sql.ident("r__" + c.name) for c in feed.columns),
-        ]
-        p_reasons = [problem_reason, *(sql.ident("e__" + c.name) for c in feed.columns)]
-        for rule, failed in zip(rejects, rule_failed, strict=True):
-            p_cols.append(sql.literal(rule.column))
-            p_vals.append(sql.ident("r__" + rule.column))
-            p_reasons.append(
-                f"CASE WHEN type_ok AND {failed} THEN left({sql.literal(rule.reason)}, 255) END"
-            )
-
-        def array(items: list[str]) -> str:
-            return f"ARRAY[{', '.join(items)}]::text[]"
-
-        flag_columns = ""
-        any_flag_column = ""
-        if flags:
-            any_flag_column = f", ({' OR '.join(flag_failed)}) AS any_flag"
-            reasons = [
-                f"CASE WHEN {failed} THEN left({sql.literal(rule.reason)}, 255) END"
-                for rule, failed in zip(flags, flag_failed, strict=True)
-            ]
-            flag_columns = (
-                f", CASE WHEN ok AND any_flag THEN {array(reasons)} END AS flag_reasons"
-                f", CASE WHEN ok AND any_flag THEN "
-                f"{array([sql.literal(r.column) for r in flags])} END AS flag_cols"
-                f", CASE WHEN ok AND any_flag THEN "
-                f"{array([sql.ident('r__' + r.column) for r in flags])} END AS flag_vals"
-            )
-        else:
-            flag_columns = (
-                ", NULL::text[] AS flag_reasons, NULL::text[] AS flag_cols, "
-                "NULL::text[] AS flag_vals"
-            )
-        typed = ", ".join(sql.ident(c.name) for c in feed.columns)
-        return (
-            "CREATE TEMP TABLE feed_checked ON COMMIT DROP AS "
-            f"SELECT row_no, type_ok, ok, {typed}, "
-            f"CASE WHEN NOT ok THEN {array(p_cols)} END AS problem_cols, "
-            f"CASE WHEN NOT ok THEN {array(p_vals)} END AS problem_vals, "
-            f"CASE WHEN NOT ok THEN {array(p_reasons)} END AS problem_reasons"
-            f"{flag_columns} "
-            f"FROM (SELECT *, ({ok}) AS ok{any_flag_column} FROM (SELECT *, ({type_ok}) AS type_ok "
-            f"FROM (SELECT row_no, problem, field_count, {', '.join(values)} "
-            f"FROM (SELECT row_no, problem, field_count, {', '.join(errors)} "
-            f"FROM (SELECT row_no, NULLIF(problem, '') AS problem, field_count, {', '.join(raw)} "
-            # Each OFFSET 0 keeps the planner from repeating an expression at every use.
-            "FROM feed_stage OFFSET 0) AS s OFFSET 0) AS e OFFSET 0) AS t OFFSET 0) AS k OFFSET 0) AS c"
-        )
+    # Rejections ------------------------------------------------------------
 
     def rejections(self) -> str:
+        """Every problem of a row that does not load: the record's, each bad cell, each rule."""
+        triples = ["('', problem_value, problem)"]
+        for column in self.feed.columns:
+            triples.append(
+                f"({sql.literal(column.name)}, {sql.ident('r__' + column.name)}, "
+                f"{sql.ident('e__' + column.name)})"
+            )
+        for rule in self.feed.reject_rules:
+            triples.append(
+                f"({sql.literal(rule.column)}, {sql.ident(rule.column)}::text, "
+                f"CASE WHEN type_ok AND (({rule.check}) IS FALSE) "
+                f"THEN left({sql.literal(rule.reason)}, 255) END)"
+            )
         return (
             self._rejections_insert()
             + f"SELECT {self.file_id}, c.row_no, u.col, left(COALESCE(u.val, ''), 1000), u.reason, "
             "'reject' FROM feed_checked AS c "
-            "CROSS JOIN LATERAL unnest(c.problem_cols, c.problem_vals, c.problem_reasons) "
-            "AS u(col, val, reason) WHERE NOT c.ok AND u.reason IS NOT NULL"
+            f"CROSS JOIN LATERAL (VALUES {', '.join(triples)}) AS u(col, val, reason) "
+            "WHERE NOT c.ok AND u.reason IS NOT NULL"
+        )
+
+    def _flag_columns(self) -> str:
+        """The flag arrays of a valid row (NULL when no flag rule fails), as view columns."""
+        flags = self.feed.flag_rules
+        if not flags:
+            return (
+                ", NULL::text[] AS flag_reasons, NULL::text[] AS flag_cols, "
+                "NULL::text[] AS flag_vals"
+            )
+        failed = [f"(({rule.check}) IS FALSE)" for rule in flags]
+        any_flag = " OR ".join(failed)
+
+        def array(items: list[str]) -> str:
+            return f"CASE WHEN {any_flag} THEN ARRAY[{', '.join(items)}]::text[] END"
+
+        reasons = [
+            f"CASE WHEN {f} THEN left({sql.literal(rule.reason)}, 255) END"
+            for rule, f in zip(flags, failed, strict=True)
+        ]
+        return (
+            f", {array(reasons)} AS flag_reasons"
+            f", {array([sql.literal(r.column) for r in flags])} AS flag_cols"
+            f", {array([sql.ident(r.column) + '::text' for r in flags])} AS flag_vals"
         )
 
     def file_rules(self) -> str:
@@ -255,7 +216,7 @@ class LoadStatements:
         identity = ", ".join(sql.ident(n) for n in feed.identity)
         return [
             "CREATE TEMP VIEW feed_valid AS "
-            f"SELECT c.row_no, {columns}, c.flag_reasons, c.flag_cols, c.flag_vals "
+            f"SELECT c.row_no, {columns}{self._flag_columns()} "
             "FROM feed_checked AS c WHERE c.ok",
             # An identity given more than once is rare: only those are grouped in full.
             f"CREATE TEMP TABLE feed_dup ON COMMIT DROP AS SELECT {identity}, max(row_no) AS row_no, "
@@ -283,7 +244,9 @@ class LoadStatements:
                     "true AS becomes_current FROM feed_win AS win",
                 )
             ]
-        fact_identity = ", ".join(f"f.{self._fact(n)}" for n in feed.identity)
+        # Byte order (C collation) sorts the identities much faster than the database's
+        # language collation; any one order groups them the same.
+        sort_identity = ", ".join(self._sort_key(f"f.{self._fact(n)}", n) for n in feed.identity)
         fact_values = ", ".join(
             f"f.{self._fact(n)} AS {sql.ident(n)}" for n in (*feed.identity, *feed.value_columns)
         )
@@ -291,18 +254,20 @@ class LoadStatements:
             f"win.{sql.ident(n)} IS DISTINCT FROM p.{sql.ident(n)}" for n in feed.value_columns
         )
         in_force_first = f"f.{delivered_on} <= {self.delivered}"
+        order = f"{in_force_first} DESC, f.{delivered_on} DESC, f.{version} DESC"
         previous = (
             # The version in force on the delivery date, and the identity's newest version.
             "CREATE TEMP TABLE feed_prev ON COMMIT DROP AS "
-            f"SELECT DISTINCT ON ({fact_identity}) {fact_values}, {in_force_first} AS in_force, "
+            f"SELECT DISTINCT ON ({sort_identity}) {fact_values}, {in_force_first} AS in_force, "
             f"max(f.{version}) OVER per_identity AS max_version, "
             f"max(f.{delivered_on}) OVER per_identity AS max_delivered "
             f"FROM {self.fact_table} AS f "
             f"JOIN feed_win AS win ON {self._identity_join('win', 'f', right_fact=True)} "
             f"WHERE {self.fact_filter()} "
-            f"WINDOW per_identity AS (PARTITION BY {fact_identity}) "
-            f"ORDER BY {fact_identity}, {in_force_first} DESC, "
-            f"f.{delivered_on} DESC, f.{version} DESC"
+            # The window is sorted as the result is, so one sort serves both.
+            f"WINDOW per_identity AS (PARTITION BY {sort_identity} ORDER BY {order} "
+            "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) "
+            f"ORDER BY {sort_identity}, {order}"
         )
         new = (
             # New versions: identities unknown on the delivery date or with other values.
@@ -325,6 +290,25 @@ class LoadStatements:
             ("versions", "ANALYZE feed_new"),
             ("supersede", supersede),
         ]
+
+    def _sort_key(self, expression: str, name: str) -> str:
+        if self.feed.column(name).text_like:
+            return f'({expression}::text COLLATE "C")'
+        return expression
+
+    def fact_is_empty(self) -> str:
+        return f"SELECT NOT EXISTS (SELECT 1 FROM {self.fact_table})"
+
+    def fact_table_indexes(self) -> str:
+        """(index, its definition, its constraint, the constraint's definition) of every
+        index of the fact table but its primary key."""
+        return (
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.conname, "
+            "pg_get_constraintdef(c.oid) FROM pg_index AS i "
+            "LEFT JOIN pg_constraint AS c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid "
+            f"WHERE i.indrelid = {sql.literal(self.fact_table)}::regclass AND NOT i.indisprimary "
+            "ORDER BY 1"
+        )
 
     def fact_column_name(self, name: str) -> str:
         return self.feed.fact_model()._meta.get_field(name).column

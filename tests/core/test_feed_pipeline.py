@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import psycopg2
 import pytest
 from django.conf import settings
@@ -44,8 +45,8 @@ from core.feeds import (
     Rule,
     get_feed,
 )
+from core.feeds import cells as feed_cells
 from core.feeds import registry as feed_registry
-from core.feeds import sql as feed_sql
 from core.feeds.checks import check_feed_declarations
 from core.feeds.inbox import process_inbox
 from core.feeds.pipeline import INTERRUPTED, import_feed_file
@@ -260,7 +261,7 @@ def test_rejections_record_spreadsheet_row_column_value_reason(tmp_path):
         "taken_on",
         "2025-15-01",
     )
-    assert rejection.reason == feed_sql.NOT_DATE
+    assert rejection.reason == feed_cells.NOT_DATE
     assert Reading.objects.get(number="1").station_name == "Line one\nline two"
 
 
@@ -290,6 +291,28 @@ def test_blank_lines_are_skipped_but_keep_row_numbers(tmp_path):
     summary = run_command(path)
     assert (summary["rows"], summary["rejected"]) == (1, 1)
     assert FeedRejection.objects.get().row_number == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [200_000, 3_000_000])
+def test_an_oversized_cell_rejects_its_row_not_the_file(tmp_path, size):
+    """A cell far over any column's length (beyond Python's 128 KB CSV field limit, and
+    beyond a reading block) is its row's problem: the other rows load."""
+    text = csv_text(
+        [reading(number="1"), reading(number="2", station_name="Ж" * size), reading(number="3")]
+    )
+    path = tmp_path / "test_readings_20250301.csv"
+    path.write_text(text, encoding="utf-8")
+    summary = run_command(path)
+    assert (summary["loaded"], summary["rejected"]) == (2, 1)
+    rejection = FeedRejection.objects.get()
+    assert (rejection.row_number, rejection.column, rejection.reason) == (
+        3,
+        "station_name",
+        feed_cells.TOO_LONG,
+    )
+    assert rejection.value == "Ж" * 1000
+    assert set(Reading.objects.values_list("number", flat=True)) == {"1", "3"}
 
 
 @pytest.mark.django_db
@@ -500,7 +523,7 @@ KILL_POINTS = {
         "copy",
         1,
         "SELECT 1 FROM core_feedfile WHERE status = 'loading' FOR UPDATE",
-        "COPY feed_stage",
+        "COPY feed_checked",
     ),
     # Validation done, its rejections being written.
     "rejections": (
@@ -718,19 +741,18 @@ def test_file_rule_refuses_the_whole_file(tmp_path, monkeypatch):
     assert run_command(ok)["loaded"] == 1
 
 
-# Column types in SQL -------------------------------------------------------------
+# Column types ----------------------------------------------------------------------
 
 
 def cell_errors(column: Column, values: list[str | None]) -> list[str | None]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {feed_sql.error_sql(column, 'v')} FROM unnest(%s::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n",
-            [values],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    frame = pl.LazyFrame({"v": values}, schema={"v": pl.String})
+    return (
+        frame.select(feed_cells.error_expr(column, feed_cells.trimmed("v")))
+        .collect()[:, 0]
+        .to_list()
+    )
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("column", "good", "bad"),
     [
@@ -761,25 +783,22 @@ def test_column_types_accept_good_cells_and_reject_bad_ones(column, good, bad):
     assert all(cell_errors(column, bad)), cell_errors(column, bad)
 
 
-@pytest.mark.django_db
 def test_empty_cell_is_an_error_only_in_a_non_blank_column():
-    assert cell_errors(Column("x", DATE), [None]) == [feed_sql.MISSING]
+    assert cell_errors(Column("x", DATE), [None]) == [feed_cells.MISSING]
     assert cell_errors(Column("x", DATE, required=False), [None]) == [None]
     assert cell_errors(Column("x", TEXT, blank=True), [None]) == [None]
 
 
-@pytest.mark.django_db
-def test_sql_iin_bin_check_digit_agrees_with_python():
+def test_feed_iin_bin_check_digit_agrees_with_python():
     """FEEDS.md: weights 1..11, then 3..11,1,2; a second remainder of 10 is invalid."""
     rng = random.Random(12)
     numbers = [f"{rng.randrange(10**12):012d}" for _ in range(3000)]
     numbers += ["000000000000", "999999999999", "12345678901", "1234567890123", "12345678901a"]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT v, feed_iin_bin_valid(v) FROM unnest(%s::text[]) AS t(v)", [numbers])
-        in_sql = dict(cursor.fetchall())
-    assert in_sql == {n: is_valid_iin_bin(n) for n in numbers}
-    assert sum(in_sql.values()) > 200  # the sample holds valid numbers too
-    assert cell_errors(Column("b", IIN_BIN), [numbers[0][:11]]) == [feed_sql.IIN_BIN_DIGITS]
+    errors = cell_errors(Column("b", IIN_BIN), numbers)
+    in_feed = {n: e is None for n, e in zip(numbers, errors, strict=True)}
+    assert in_feed == {n: is_valid_iin_bin(n) for n in numbers}
+    assert sum(in_feed.values()) > 200  # the sample holds valid numbers too
+    assert cell_errors(Column("b", IIN_BIN), [numbers[0][:11]]) == [feed_cells.IIN_BIN_DIGITS]
 
 
 # Declarations and checks -----------------------------------------------------------
@@ -893,7 +912,7 @@ def test_admin_shows_feed_files_and_rejections_read_only(tmp_path, make_user, cl
     rejections = client.get(rejections_url)
     assert rejections.status_code == 200
     assert rejections.context["cl"].result_count == 1
-    assert feed_sql.NOT_DATE in rejections.content.decode()
+    assert feed_cells.NOT_DATE in rejections.content.decode()
     assert client.get(reverse("admin:core_feedfile_add")).status_code == 403
 
 
