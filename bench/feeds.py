@@ -281,6 +281,12 @@ def main() -> None:
     parser.add_argument("--changed", type=float, default=0.1, help="share changed in delivery 2")
     parser.add_argument("--payments", type=int, default=0, help="rows of the partitioned feed")
     parser.add_argument("--payments-existing", type=int, default=20_000_000)
+    parser.add_argument(
+        "--bad",
+        type=int,
+        default=0,
+        help="rows of an esbd_contracts file whose every row is rejected (beside a good one)",
+    )
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     args = parser.parse_args()
 
@@ -339,6 +345,48 @@ def main() -> None:
             assert results[-1][4]["loaded"] == changed
             first.unlink()
             second.unlink()
+        if args.bad:
+            measure_bad(args, connection, folder, results)
+
+
+def write_bad_esbd(path: Path, count: int) -> None:
+    """``count`` rows that cannot be read: a wrong BIN check digit and an impossible date."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=feed_columns(), lineterminator="\r\n")
+        writer.writeheader()
+        for row in generate_rows(count, seed=3):
+            row["policyholder_bin"] = row["policyholder_bin"][:11] + str(
+                (int(row["policyholder_bin"][11]) + 1) % 10
+            )
+            row["starts_on"] = row["starts_on"][:5] + "13" + row["starts_on"][7:]
+            writer.writerow(row)
+
+
+def measure_bad(args, connection, folder: str, results: list) -> None:
+    """A file whose every row is rejected, against a good file of the same size (FEEDS.md:
+    a million rejections must not take longer than a million good rows)."""
+    good = Path(folder) / f"{FEED}_20250701.csv"
+    bad = Path(folder) / f"{FEED}_20250702.csv"
+    write_esbd(good, args.bad)
+    write_bad_esbd(bad, args.bad)
+    for label, path in (
+        (f"esbd_contracts {args.bad:,}: every row good", good),
+        (f"esbd_contracts {args.bad:,}: every row rejected", bad),
+    ):
+        reset_esbd(connection)
+        copy = raw_copy(connection, path)
+        process, seconds, summary, steps, rss = import_feed(FEED, path)
+        results.append(
+            (label, path.stat().st_size / 1e6, copy, seconds, summary, steps, rss, process)
+        )
+        print(results[-1], flush=True)
+        report(args, name_of(connection), results)
+        path.unlink()
+    assert results[-1][4]["rejected"] == args.bad and results[-1][4]["loaded"] == 0
+
+
+def name_of(connection) -> str:
+    return connection.settings_dict["NAME"]
 
 
 def report(args, name: str, results: list) -> None:
@@ -385,6 +433,8 @@ def report(args, name: str, results: list) -> None:
     command += " --rows " + " ".join(str(n) for n in args.rows)
     if args.payments:
         command += f" --payments {args.payments} --payments-existing {args.payments_existing}"
+    if args.bad:
+        command += f" --bad {args.bad}"
     lines += ["", "Reproduce with:", "", f"    {command}", ""]
     text_report = "\n".join(lines)
     print(text_report)

@@ -48,6 +48,8 @@ ESBD_CONTRACTS = register(
             Column("workers_count", INT),
         ],
         identity=IDENTITY,
+        # An insurer sees the rows of its own that the feed refused (insurer page).
+        owner="insurer_bin",
         derived=[Derived("termination_code", termination_code_sql("termination_reason"))],
         # Rejected: what cannot be read (FEEDS.md). A contract terminated on or before
         # its start loads: it was cancelled before cover began and covers no day.

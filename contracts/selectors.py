@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from core.models import Role
+from core.models import FeedFile, FeedRejection, Role
 from core.roles import role_of, user_region_code
 
 from . import coverage
@@ -52,6 +52,20 @@ def insurer_contracts(*, insurer_bin: str) -> QuerySet[OsnsContract]:
     return with_contract_id(
         OsnsContract.objects.current().filter(insurer_bin=insurer_bin)
     ).order_by("loaded_at", "pk")
+
+
+def insurer_rejections(*, insurer_bin: str) -> QuerySet[FeedRejection]:
+    """The rows of the insurer's own that the contracts feed refused, newest file first."""
+    return (
+        FeedRejection.objects.filter(
+            owner=insurer_bin,
+            kind=FeedRejection.Kind.REJECT,
+            feed_file__feed="esbd_contracts",
+            feed_file__status=FeedFile.Status.LOADED,
+        )
+        .select_related("feed_file")
+        .order_by("-feed_file__delivered_on", "-feed_file_id", "row_number", "id")
+    )
 
 
 def insurer_contract(*, insurer_bin: str, contract_id: int) -> OsnsContract | None:

@@ -237,6 +237,10 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
 # --- the insurer's view ---------------------------------------------------------------
 
 
+# Rejected rows shown on the insurer's page (newest files first).
+REJECTIONS_SHOWN = 200
+
+
 @login_required
 def insurer_contracts(request: HttpRequest) -> HttpResponse:
     """The insurer's own contracts with their flags, to correct what looks wrong."""
@@ -254,6 +258,7 @@ def insurer_contracts(request: HttpRequest) -> HttpResponse:
     flags = contract_flags(page.object_list)
     for contract in page.object_list:
         contract.flag_list = flags.get(contract.pk, [])
+    rejections = selectors.insurer_rejections(insurer_bin=insurer.bin)
     return render(
         request,
         "contracts/insurer_contracts.html",
@@ -261,6 +266,8 @@ def insurer_contracts(request: HttpRequest) -> HttpResponse:
             "insurer": insurer,
             "page_obj": page,
             "objects": page.object_list,
+            "rejections": rejections[:REJECTIONS_SHOWN],
+            "rejections_total": rejections.count(),
             "total": OsnsContract.objects.current().filter(insurer_bin=insurer.bin).count(),
         },
     )

@@ -184,6 +184,10 @@ class Feed:
     ``partition_interval`` ("month" or "year"); the pipeline creates the
     partitions a file needs and reads only the partitions the file touches. A
     correction still makes a new version.
+
+    ``owner`` names the column holding the BIN of the organisation a row belongs to
+    (the insurer of a contract): its rejections and flags carry that BIN, so the
+    organisation can be shown the rows of its own that the feed refused.
     """
 
     name: str
@@ -197,6 +201,7 @@ class Feed:
     derived: tuple[Derived, ...] = ()
     partition_by: str | None = None
     partition_interval: str = "month"
+    owner: str | None = None
     _by_name: dict[str, Column] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -233,6 +238,12 @@ class Feed:
                 raise ImproperlyConfigured(
                     f"Feed {self.name}: derived {derived.name} is also a column"
                 )
+        if self.owner is not None and (
+            self.owner not in by_name or by_name[self.owner].type != IIN_BIN
+        ):
+            raise ImproperlyConfigured(
+                f"Feed {self.name}: owner {self.owner} is not an IIN/BIN column"
+            )
         if self.partition_by is not None:
             key = by_name.get(self.partition_by)
             if key is None or self.partition_by not in self.identity:

@@ -509,6 +509,8 @@ def _indexes_built_after(cursor, statements: LoadStatements) -> Iterator[None]:
             )
         else:
             cursor.execute(definition)
+    # The planner's figures for the table were those of an empty one.
+    cursor.execute(f"ANALYZE {table}")
 
 
 def _quote(name: str) -> str:

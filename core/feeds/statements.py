@@ -91,8 +91,18 @@ class LoadStatements:
         column = connection.ops.quote_name("column")
         return (
             f"INSERT INTO {self.rejection_table} "
-            f"(feed_file_id, row_number, {column}, value, reason, kind) "
+            f"(feed_file_id, row_number, {column}, value, reason, kind, owner) "
         )
+
+    def _owner(self, alias: str, *, raw: bool = False) -> str:
+        """The organisation a row belongs to (the feed's ``owner`` column), as read."""
+        owner = self.feed.owner
+        if owner is None:
+            return "''"
+        value = f"{alias}.{sql.ident(owner)}::text"
+        if raw:  # a row that does not load may have its owner cell bad: keep it as read
+            value = f"COALESCE({value}, {alias}.{sql.ident('r__' + owner)})"
+        return f"left(COALESCE({value}, ''), 12)"
 
     def fact_filter(self, alias: str = "f") -> str:
         """Only the partitions the file touches (static pruning: literal bounds)."""
@@ -165,7 +175,7 @@ class LoadStatements:
         return (
             self._rejections_insert()
             + f"SELECT {self.file_id}, c.row_no, u.col, left(COALESCE(u.val, ''), 1000), u.reason, "
-            "'reject' FROM feed_checked AS c "
+            f"'reject', {self._owner('c', raw=True)} FROM feed_checked AS c "
             f"CROSS JOIN LATERAL (VALUES {', '.join(triples)}) AS u(col, val, reason) "
             "WHERE NOT c.ok AND u.reason IS NOT NULL"
         )
@@ -247,18 +257,22 @@ class LoadStatements:
         # Byte order (C collation) sorts the identities much faster than the database's
         # language collation; any one order groups them the same.
         sort_identity = ", ".join(self._sort_key(f"f.{self._fact(n)}", n) for n in feed.identity)
-        fact_values = ", ".join(
-            f"f.{self._fact(n)} AS {sql.ident(n)}" for n in (*feed.identity, *feed.value_columns)
-        )
         changed = " OR ".join(
             f"win.{sql.ident(n)} IS DISTINCT FROM p.{sql.ident(n)}" for n in feed.value_columns
         )
         in_force_first = f"f.{delivered_on} <= {self.delivered}"
         order = f"{in_force_first} DESC, f.{delivered_on} DESC, f.{version} DESC"
+        pk = self.fact_columns[self.pk_name]
+        fact_values = ", ".join(
+            f"f.{self._fact(n)} AS {sql.ident(n)}" for n in (*feed.identity, *feed.value_columns)
+        )
         previous = (
-            # The version in force on the delivery date, and the identity's newest version.
+            # The version in force on the delivery date, and the identity's newest version:
+            # chosen over narrow rows (keys only), then read whole by primary key.
             "CREATE TEMP TABLE feed_prev ON COMMIT DROP AS "
-            f"SELECT DISTINCT ON ({sort_identity}) {fact_values}, {in_force_first} AS in_force, "
+            f"SELECT {fact_values}, p.in_force, p.max_version, p.max_delivered FROM ("
+            f"SELECT DISTINCT ON ({sort_identity}) f.{pk} AS fact_id, "
+            f"{in_force_first} AS in_force, "
             f"max(f.{version}) OVER per_identity AS max_version, "
             f"max(f.{delivered_on}) OVER per_identity AS max_delivered "
             f"FROM {self.fact_table} AS f "
@@ -268,6 +282,7 @@ class LoadStatements:
             f"WINDOW per_identity AS (PARTITION BY {sort_identity} ORDER BY {order} "
             "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) "
             f"ORDER BY {sort_identity}, {order}"
+            f") AS p JOIN {self.fact_table} AS f ON f.{pk} = p.fact_id AND {self.fact_filter()}"
         )
         new = (
             # New versions: identities unknown on the delivery date or with other values.
@@ -348,7 +363,7 @@ class LoadStatements:
         return (
             self._rejections_insert()
             + f"SELECT {self.file_id}, w.row_no, u.col, left(COALESCE(u.val, ''), 1000), u.reason, "
-            "'flag' FROM feed_win AS w "
+            f"'flag', {self._owner('w')} FROM feed_win AS w "
             "CROSS JOIN LATERAL unnest(w.flag_cols, w.flag_vals, w.flag_reasons) "
             "AS u(col, val, reason) WHERE w.flag_reasons IS NOT NULL AND u.reason IS NOT NULL"
         )

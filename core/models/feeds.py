@@ -123,12 +123,28 @@ class FeedRejection(models.Model):
     column = models.CharField(_("column"), max_length=64, blank=True)
     value = models.TextField(_("value"), blank=True)
     reason = models.CharField(_("reason"), max_length=255)
+    owner = models.CharField(
+        _("organisation BIN"),
+        max_length=12,
+        blank=True,
+        default="",
+        help_text=_(
+            "The organisation the row belongs to, as the file names it (e.g. the insurer)."
+        ),
+    )
 
     class Meta:
         ordering = ["feed_file", "row_number", "id"]
         verbose_name = _("rejected or flagged row")
         verbose_name_plural = _("rejected and flagged rows")
-        indexes = [models.Index(fields=["feed_file", "row_number"], name="feedrejection_file_row")]
+        indexes = [
+            models.Index(fields=["feed_file", "row_number"], name="feedrejection_file_row"),
+            models.Index(
+                fields=["owner", "feed_file"],
+                name="feedrejection_owner",
+                condition=~models.Q(owner=""),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["reject", "flag"]), name="feedrejection_kind_known"

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
+import re
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from contracts.models import Notice, ViolatorCase
 from contracts.services.scan import scan_violators
+from core.feeds.cells import NOT_DATE
 from core.models import Organisation
+from tests.feed_files import make_bin
 
-from .esbd_rows import INSURER_BIN
+from .esbd_rows import INSURER_BIN, bad_check_digit, contract
 from .esutd_rows import HEAD_BIN, IINS, OTHER_BIN, employment, osns
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +107,29 @@ def test_insurer_page_shows_own_contracts_with_flags_and_is_closed_to_others(
     assert html.count('data-testid="flag"') == 2  # premium under the floor, workers below registry
     client.force_login(make_user("inspector", region="75"))
     assert client.get("/osns/my-contracts/").status_code == 403
+
+
+def test_cl6_insurer_page_lists_its_own_rows_the_feed_refused(client, make_user, load_esbd):
+    """Seed 000 cl. 6: the insurer sees which of its rows the unified database's file could
+    not load, with row, column, value and reason, and never another insurer's rows."""
+    other_insurer = make_bin(random.Random(9), "0101")
+    summary, rejections = load_esbd(
+        [
+            contract(contract_number="1"),
+            contract(contract_number="2", starts_on="2025-02-30"),
+            contract(contract_number="3", insurer_bin=other_insurer, ends_on="2024-01-01"),
+            contract(contract_number="4", insurer_bin=bad_check_digit(INSURER_BIN)),
+        ]
+    )
+    assert (summary.loaded, summary.rejected) == (1, 3)
+    insurer = Organisation.objects.get(bin=INSURER_BIN)  # registered by the load
+    client.force_login(make_user("insurer", organisation=insurer))
+    with translation.override("ru"):
+        page = client.get("/osns/my-contracts/", HTTP_ACCEPT_LANGUAGE="ru")
+    html = page.content.decode()
+    rows = re.findall(r'data-testid="insurer-rejection">(.*?)</tr>', html, re.S)
+    assert len(rows) == 1  # its own bad row; not the other insurer's, not a row with a bad BIN
+    assert ">3<" in rows[0] and "starts_on" in rows[0] and "2025-02-30" in rows[0]
+    with translation.override("ru"):
+        assert translation.gettext(NOT_DATE) in rows[0]
+    assert other_insurer not in html
