@@ -159,6 +159,17 @@ def place_names(codes: Iterable[str | None]) -> dict[str, str]:
     return names
 
 
+def region_place_code(region_code: str | None) -> str | None:
+    """The КАТО code of a region (its two digits, then zeros)."""
+    return region_code.ljust(9, "0") if region_code else None
+
+
+def with_place_name(code: str, names: dict[str, str]) -> str:
+    """``Name (code)`` when the code's place is known, else the code."""
+    name = names.get(code)
+    return f"{name} ({code})" if name else code
+
+
 def search_places(text: str, *, region: str | None = None, limit: int = 20) -> list[dict]:
     """Places whose code starts with ``text`` or whose kk/ru name contains it."""
     text = (text or "").strip()
