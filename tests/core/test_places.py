@@ -101,7 +101,8 @@ def test_a_code_outside_the_known_regions_is_refused_in_russian(admin_client):
 @pytest.mark.django_db
 def test_the_export_is_in_the_classifiers_layout_and_imports_again(admin_client):
     import_kato_file(DATA / "kato_sample.xlsx")
-    response = admin_client.post(reverse("admin:core_place_export"), {"format": "0"})
+    fields = {f"placeresource_{name}": "on" for name in ("code", "name_kk", "name_ru", "kind")}
+    response = admin_client.post(reverse("admin:core_place_export"), {"format": "0", **fields})
 
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "te,ab,cd,ef,hij,k,kaz_name,rus_name,nn"
