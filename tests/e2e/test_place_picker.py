@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from core import demo
 from core.places import import_kato_file
@@ -31,19 +32,15 @@ def test_inspector_finds_the_place_by_name_and_the_accident_page_names_it(
     page.goto(f"{base}/inspection/accidents/new/")
     page.fill("#id_kato", "")
     page.type("#id_kato", "Уштоб")
-    page.wait_for_function(
-        "[...document.querySelectorAll('#kato-places option')].some(o => o.value === '353230100')",
-        timeout=10000,
-    )
+    # (locators, not wait_for_function: the page's CSP forbids evaluating strings)
+    page.locator("#kato-places option[value='353230100']").wait_for(state="attached")
     options = page.eval_on_selector_all(
         "#kato-places option", "os => os.map(o => [o.value, o.label])"
     )
     assert options == [["353230100", "с.Уштобе"]]
     page.fill("#id_kato", "353230100")
     page.dispatch_event("#id_kato", "input")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=place-name]').textContent === 'с.Уштобе'"
-    )
+    expect(page.get_by_test_id("place-name")).to_have_text("с.Уштобе")
     assert page.get_attribute("#id_kato", "aria-describedby") == "kato-place-name"
     page.screenshot(path=str(tmp_path / "picker.png"), full_page=True)
 
