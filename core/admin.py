@@ -135,6 +135,10 @@ class PlaceAdmin(ReferenceAdmin):
     ordering = ("code",)
     list_per_page = 100
 
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the place's identity: a new code is a new place.
+        return (*self.readonly_fields, "code") if obj is not None else self.readonly_fields
+
 
 @admin.register(OkedSection)
 class OkedSectionAdmin(ReferenceAdmin):

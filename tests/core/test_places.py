@@ -164,3 +164,12 @@ def test_the_demo_loads_regions_and_regional_centres_in_the_classifiers_layout()
     assert Place.objects.filter(level=1).count() == 20
     assert Place.objects.get(code="351010000").name_ru == "г.Караганда"
     assert Place.objects.filter(level__gt=1).count() >= 20
+
+
+@pytest.mark.django_db
+def test_a_places_code_cannot_be_changed_in_the_admin_only_its_names(admin_client):
+    page = admin_client.get(reverse("admin:core_place_change", args=["750000000"])).content
+    html = page.decode()
+
+    assert 'name="code"' not in html
+    assert 'name="name_kk"' in html and 'name="name_ru"' in html
