@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.models import Region, Role
+from core.models import Organisation, Region, Role
+from core.places import place_names
 from core.roles import has_role, user_organisation
 
 from . import exports, selectors
@@ -119,6 +120,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for contract in contracts:
         contract.flag_list = flags.get(contract.pk, [])
     judged_ids = set(case.evidence.get("osns_contracts", []))
+    employer_kato = (
+        Organisation.objects.filter(bin=case.employer_bin).values_list("kato", flat=True).first()
+    )
+    places = place_names([employer_kato, *(c.policyholder_kato for c in contracts)])
     return render(
         request,
         "contracts/case_detail.html",
@@ -128,6 +133,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notices": case.notices.select_related("issued_by"),
             "contracts": contracts,
             "judged_ids": judged_ids,
+            "employer_kato": employer_kato,
+            "places": places,
             "chart": chart,
             "chart_width": len(chart) * 40,
             "next_states": [(s, CaseState(s).label) for s in case.next_states],

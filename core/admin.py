@@ -25,9 +25,11 @@ from core.models import (
     OkedCode,
     OkedSection,
     Organisation,
+    Place,
     Region,
     UserProfile,
 )
+from core.places import PlaceResource
 from core.spreadsheets import SafeCSV, SafeXLSX
 
 
@@ -116,6 +118,26 @@ class RegionAdmin(ReferenceAdmin):
     list_display = ("code", "kato", localised_name, "name_kk", "name_ru")
     search_fields = ("code", "kato", "name_kk", "name_ru", "name_en")
     ordering = ("kato",)
+
+
+@admin.register(Place)
+class PlaceAdmin(ReferenceAdmin):
+    """The КАТО table: imported from the classifier's file (columns te, ab, cd, ef, hij, k,
+    kaz_name, rus_name, nn); region, level and parent follow from the code."""
+
+    resource_classes = [PlaceResource]
+    list_display = ("code", localised_name, "name_kk", "name_ru", "level", "region")
+    list_filter = ("level", "region")
+    list_select_related = ("region",)
+    search_fields = ("code", "name_kk", "name_ru")
+    readonly_fields = ("region", "level", "parent_code")
+    fields = ("code", "name_kk", "name_ru", "name_en", "kind", "region", "level", "parent_code")
+    ordering = ("code",)
+    list_per_page = 100
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the place's identity: a new code is a new place.
+        return (*self.readonly_fields, "code") if obj is not None else self.readonly_fields
 
 
 @admin.register(OkedSection)

@@ -6,6 +6,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
     verbose_name = _("Reference data and organisations")
+    # Before every app's demo: their records name places.
+    demo_seeder = "core.places.seed_places_demo"
+    demo_order = 5
 
     def ready(self) -> None:
         from . import signals  # noqa: F401

@@ -46,6 +46,7 @@ def load_reference_data(apps) -> None:
     for r in rows("regions.csv"):
         r["name_en"] = REGION_NAMES_EN.get(r["code"], "")
         Region.objects.update_or_create(code=r["code"], defaults={"kato": r["kato"], **_names(r)})
+    load_region_places(apps)
     OkedSection = apps.get_model("core", "OkedSection")
     for r in rows("oked_sections.csv"):
         OkedSection.objects.update_or_create(code=r.pop("code"), defaults=r)
@@ -60,3 +61,16 @@ def load_reference_data(apps) -> None:
     for r in rows("knp_codes.csv"):
         cover = {"gives_cover": r["gives_cover"] == "1", "cover_start": r["cover_start"]}
         KnpCode.objects.update_or_create(code=r["code"], defaults={**cover, **_names(r)})
+
+
+def load_region_places(apps) -> None:
+    """The КАТО table always holds the regions (its first level); the rest is imported."""
+    try:
+        Place = apps.get_model("core", "Place")
+    except LookupError:  # a migration older than the КАТО table
+        return
+    for region in apps.get_model("core", "Region").objects.all():
+        names = {"name_kk": region.name_kk, "name_ru": region.name_ru, "name_en": region.name_en}
+        Place.objects.update_or_create(
+            code=region.kato, defaults={"region_id": region.code, "level": 1, **names}
+        )

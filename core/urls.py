@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("places/", views.place_search, name="place-search"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

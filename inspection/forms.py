@@ -13,6 +13,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import NON_FIELD, nest_error_paths
@@ -98,6 +100,28 @@ class AccidentForm(shape_form(shapes.ACCIDENT)):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         code = fixed_region_code(user)
+        # The place picker (static/inspection/place-picker.js): places found by name or
+        # code as the user types; any 9 digits are still taken (the table may be partial).
+        typed = self.fields["kato"]
+        self.fields["kato"] = forms.CharField(
+            label=typed.label,
+            required=typed.required,
+            validators=[RegexValidator(r"^[0-9]{9}$", _("A КАТО code has 9 digits."))],
+            help_text=_(
+                "Type a place name in Kazakh or Russian, or the first digits of its code, "
+                "and choose from the list. A code not in the list is accepted when its first "
+                "two digits are a region."
+            ),
+            widget=forms.TextInput(
+                attrs={
+                    "list": "kato-places",
+                    "autocomplete": "off",
+                    "data-place-picker": reverse("place-search"),
+                    "data-place-region": code or "",
+                    "aria-describedby": "kato-place-name",
+                }
+            ),
+        )
         if code is not None and not self.initial.get("kato"):
             region = Region.objects.filter(code=code).first()
             if region is not None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.models import Region, Role
+from core.places import place_names, region_place_code, with_place_name
 from core.roles import has_role, user_region_code
 
 from .checks import check_expressions, check_titles
@@ -353,6 +354,16 @@ def _record_fields(model) -> list:
     ]
 
 
+def _record_value(record, field, names: dict[str, str]):
+    """A drill-down cell: a choice's label, a КАТО code with its place's name."""
+    if field.choices:
+        return getattr(record, f"get_{field.name}_display")()
+    value = getattr(record, field.attname)
+    if field.name.endswith("kato") and value:
+        return with_place_name(value, names)
+    return value
+
+
 @login_required
 @require_GET
 def cell_view(request: HttpRequest, form: str, period: str, row: str, column: str) -> HttpResponse:
@@ -395,6 +406,11 @@ def cell_view(request: HttpRequest, form: str, period: str, row: str, column: st
 
     fields = _record_fields(rule.source.model)
     page = Paginator(records, DRILL_DOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The region and the КАТО code of every record on the page: named in one query.
+    names = place_names(
+        [region_place_code(r.region_ref) for r in page.object_list]
+        + [getattr(r, "kato", None) for r in page.object_list]
+    )
     items = []
     for record in page.object_list:
         inspection_ref = getattr(record, "inspection_ref", None)
@@ -402,13 +418,8 @@ def cell_view(request: HttpRequest, form: str, period: str, row: str, column: st
         items.append(
             {
                 "pk": record.pk,
-                "region": record.region_ref,
-                "values": [
-                    getattr(record, f"get_{f.name}_display")()
-                    if f.choices
-                    else getattr(record, f.attname)
-                    for f in fields
-                ],
+                "region": names.get(region_place_code(record.region_ref), record.region_ref),
+                "values": [_record_value(record, f, names) for f in fields],
                 "inspection_ref": inspection_ref,
                 "inspection_url": _reverse_or_none("inspection:inspection-detail", inspection_ref),
                 "accident_ref": accident_ref,

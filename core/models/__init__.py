@@ -1,5 +1,6 @@
 from .feeds import FeedFact, FeedFactQuerySet, FeedFile, FeedRejection, fact_constraints
 from .organisations import Organisation, Role, UserProfile
+from .places import Place, kato_ancestors, kato_level
 from .reference import DayOffTransfer, KnpCode, MciRate, OkedCode, OkedSection, Region
 
 __all__ = [
@@ -13,8 +14,11 @@ __all__ = [
     "OkedCode",
     "OkedSection",
     "Organisation",
+    "Place",
     "Region",
     "Role",
     "UserProfile",
     "fact_constraints",
+    "kato_ancestors",
+    "kato_level",
 ]

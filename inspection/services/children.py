@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from core.constraints import validate_constraints as check_constraints
 from core.errors import FieldErrors, join_path
 from core.validators import implausible_dates
 
@@ -74,6 +75,7 @@ class MergedList:
     items: list[tuple[int, models.Model]]  # (position in the input, record)
     to_write: list[models.Model]
     to_delete: list[models.Model]
+    changed: list[models.Model] = field(default_factory=list)  # stored rows given new values
 
     def to_validate(self) -> list[tuple[str, models.Model, Sequence[str]]]:
         return [(self.prefix, obj, self.spec.parent_fields) for obj in self.to_write]
@@ -92,6 +94,7 @@ def _merge_list(spec: ChildList, prefix: str, parent, items, errors: FieldErrors
     by_id = {obj.pk: obj for obj in existing}
     seen: set[int] = set()
     merged: list[tuple[int, models.Model]] = []
+    changed: list[models.Model] = []
     for index, item in enumerate(items):
         item_id = item.get("id")
         if item_id is not None:
@@ -105,12 +108,15 @@ def _merge_list(spec: ChildList, prefix: str, parent, items, errors: FieldErrors
             seen.add(item_id)
         else:
             obj = spec.model()
+        before = [getattr(obj, name) for name in spec.names]
         for name in spec.names:
             if name in item:
                 setattr(obj, name, normalise(spec.model, name, item[name]))
+        if obj.pk is not None and before != [getattr(obj, name) for name in spec.names]:
+            changed.append(obj)
         merged.append((index, obj))
     to_delete = [obj for pk, obj in by_id.items() if pk not in seen]
-    return MergedList(spec, prefix, merged, [obj for _i, obj in merged], to_delete)
+    return MergedList(spec, prefix, merged, [obj for _i, obj in merged], to_delete, changed)
 
 
 def _check_rules(
@@ -148,26 +154,30 @@ def checked_list(
 
 
 def save_list(merged: MergedList, parent_field: str, parent: models.Model) -> None:
+    """Deletes, changes and adds in a few statements: the rows given unchanged are not
+    written again (nor their history)."""
+    model = merged.spec.model
     if merged.to_delete:
-        merged.spec.model.objects.filter(pk__in=[obj.pk for obj in merged.to_delete]).delete()
+        model.objects.filter(pk__in=[obj.pk for obj in merged.to_delete]).delete()
     new = []
     for obj in merged.to_write:
         setattr(obj, parent_field, parent)
         if obj.pk is None:
             new.append(obj)
-        else:
-            obj.save()
+    if merged.changed:
+        model.objects.bulk_update(merged.changed, list(merged.spec.names), batch_size=500)
     if new:
-        merged.spec.model.objects.bulk_create(new)
+        model.objects.bulk_create(new)
 
 
 def validate_constraints(
     objects: Sequence[tuple[str, models.Model, Sequence[str]]], errors: FieldErrors
 ) -> None:
-    """The database constraints, checked before writing so a breach is a 400, not a 500."""
+    """The database constraints, checked before writing so a breach is a 400, not a 500
+    (check constraints evaluated in Python: one query per row would not scale)."""
     for path, obj, exclude in objects:
         try:
-            obj.validate_constraints(exclude=set(exclude))
+            check_constraints(obj, exclude)
         except ValidationError as exc:
             errors.add_exception(path, exc)
     errors.raise_if_any()

@@ -136,3 +136,15 @@ def test_user_without_a_role_sees_no_tiles(client, django_user_model):
 
     assert 'class="tiles"' not in body
     assert "no role yet" in body
+
+
+@pytest.mark.django_db
+def test_mhi_operator_home_leads_to_the_registry_pages_not_the_api_documentation(client, make_user):
+    client.force_login(make_user("mhi_operator"))
+
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="kk")
+
+    links = hrefs(response)
+    assert {reverse("mhi:lookup"), reverse("mhi:inclusion")} <= links
+    assert reverse("api-docs") not in links
+    assert 'lang="kk"' in response.content.decode()

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from contracts.models import CoverageSnapshot, Notice, OsnsContract, ViolatorCase
-from core.models import FeedFile, FeedRejection, Organisation, Region, Role
+from core.models import FeedFile, FeedRejection, Organisation, Place, Region, Role
 from inspection.models import Accident, Inspection
 from reports.models import FormVersion
 
@@ -26,6 +26,8 @@ def test_seed_demo_fills_every_region_and_role_and_is_idempotent(inbox, capsys):
 
     regions = set(Region.objects.values_list("code", flat=True))
     assert len(regions) == 20
+    # The КАТО subset: the regions and the regional centres, through the app's demo_seeder.
+    assert Place.objects.get(code="351010000").name_ru == "г.Караганда"
     employers = Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER)
     assert set(employers.values_list("region_id", flat=True)) == regions
     assert set(Inspection.objects.values_list("region_id", flat=True)) == regions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -450,3 +451,73 @@ def test_page_saves_as_many_child_rows_as_the_api_accepts(client, inspector):
     assert edit.status_code == 200
     # Every row, and the empty row the "Add a row" button copies.
     assert edit.content.decode().count('data-testid="violations-row"') == CHILD_ROWS_PER_LIST + 1
+
+
+# --- places ------------------------------------------------------------------------
+
+
+def test_accident_page_accepts_a_code_missing_from_the_place_table_if_its_region_is_known(
+    client, inspector
+):
+    from core.models import Place
+
+    victims = [{"full_name": "Асқаров Ерлан", "iin": "", "outcome": "light"}]
+    client = logged_in(client, inspector)
+    assert not Place.objects.filter(code="759999999").exists()
+
+    response = client.post(
+        reverse("inspection:accident-create"), {**accident_post(victims), "kato": "759999999"}
+    )
+
+    assert response.status_code == 302
+    assert Accident.objects.get().kato == "759999999"
+
+
+def test_accident_page_refuses_a_code_whose_first_digits_are_no_region(client, inspector):
+    victims = [{"full_name": "Асқаров Ерлан", "iin": "", "outcome": "light"}]
+    data = {**accident_post(victims), "kato": "991110000"}
+
+    response = logged_in(client, inspector).post(reverse("inspection:accident-create"), data)
+
+    assert response.status_code == 200
+    assert response.context["page"].form.errors["kato"] == [
+        "The first two digits of the КАТО code are not a known region."
+    ]
+    assert not Accident.objects.exists()
+
+
+def test_accident_page_refuses_a_place_name_left_in_the_code_field(client, inspector):
+    victims = [{"full_name": "Асқаров Ерлан", "iin": "", "outcome": "light"}]
+    data = {**accident_post(victims), "kato": "Алатау"}
+
+    response = logged_in(client, inspector).post(
+        reverse("inspection:accident-create"), data, HTTP_ACCEPT_LANGUAGE="ru"
+    )
+
+    assert response.context["page"].form.errors["kato"] == ["Код КАТО состоит из 9 цифр."]
+    assert not Accident.objects.exists()
+
+
+def test_accident_form_offers_the_place_picker_of_the_inspectors_region(client, inspector):
+    html = logged_in(client, inspector).get(reverse("inspection:accident-create")).content.decode()
+
+    field = re.search(r'<input[^>]*name="kato"[^>]*>', html).group(0)
+    assert f'data-place-picker="{reverse("place-search")}"' in field
+    assert 'data-place-region="75"' in field
+    assert 'list="kato-places"' in field and 'inputmode="numeric"' not in field
+    assert "inspection/place-picker" in html
+
+
+def test_accident_page_names_its_place_in_the_users_language(client, inspector):
+    from core.models import Place
+
+    Place.objects.create(code="751110000", name_kk="Алатау ауданы", name_ru="Алатауский район")
+    accident = services.accident_create(acting_user=inspector, **service_kwargs(accident_body()))
+    client = logged_in(client, inspector)
+    url = reverse("inspection:accident-detail", args=[accident.pk])
+
+    kk = client.get(url, HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    ru = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert re.search(r'data-testid="accident-place">Алатау ауданы <span[^>]*>\(751110000\)', kk)
+    assert re.search(r'data-testid="accident-place">Алатауский район <span', ru)

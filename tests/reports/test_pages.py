@@ -255,3 +255,35 @@ def test_check_expressions_with_words_read_in_the_users_language(chief_client, l
     assert expected in page.content.decode()
     # The stored version keeps the language-neutral expression.
     assert FormVersion.objects.get().checks[1]["expression"] == "6 ≤ 5 + open"
+
+
+@pytest.mark.django_db
+def test_drill_down_names_regions_and_places_with_one_lookup_per_page(chief_client, records):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from core.models import Place
+
+    Place.objects.create(code="751110000", name_kk="Алатау ауданы", name_ru="Алатауский район")
+    url = DETAIL.format(form="2-ozh") + "cells/750000000/2/"
+
+    def drill_down() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            html = chief_client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+        return len(ctx.captured_queries), html
+
+    first = records.accident("75", occurred_on=IN)
+    first.kato = "751110000"
+    first.save()
+    few, _html = drill_down()
+    for _ in range(5):
+        records.accident("75", occurred_on=IN)
+    many, html = drill_down()
+
+    assert many == few
+    assert len(_record_ids(html)) == 6
+    with translation.override("ru"):
+        assert "Алатауский район (751110000)" in html
+        assert html.count("город Алматы (750000000)") == 5  # the factory's region-level code
+        assert "<td>город Алматы</td>" in html  # the region column: a name, not "75"
