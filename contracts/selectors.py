@@ -14,6 +14,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from core.models import FeedFile, FeedRejection, Role
 from core.roles import role_of, user_region_code
@@ -54,14 +55,24 @@ def insurer_contracts(*, insurer_bin: str) -> QuerySet[OsnsContract]:
     ).order_by("loaded_at", "pk")
 
 
-def insurer_rejections(*, insurer_bin: str) -> QuerySet[FeedRejection]:
-    """The rows of the insurer's own that the contracts feed refused, newest file first."""
+# How far back the insurer's page lists the rows the contracts feed refused.
+REJECTIONS_DAYS = 90
+
+
+def insurer_rejections(
+    *, insurer_bin: str, today: dt.date | None = None
+) -> QuerySet[FeedRejection]:
+    """The rows of the insurer's own that the contracts feed refused in the files delivered
+    in the last ``REJECTIONS_DAYS`` days, newest file first."""
+    today = today or timezone.localdate()
+    files = FeedFile.objects.filter(
+        feed="esbd_contracts",
+        status=FeedFile.Status.LOADED,
+        delivered_on__gte=today - dt.timedelta(days=REJECTIONS_DAYS),
+    )
     return (
         FeedRejection.objects.filter(
-            owner=insurer_bin,
-            kind=FeedRejection.Kind.REJECT,
-            feed_file__feed="esbd_contracts",
-            feed_file__status=FeedFile.Status.LOADED,
+            feed_file__in=files, owner=insurer_bin, kind=FeedRejection.Kind.REJECT
         )
         .select_related("feed_file")
         .order_by("-feed_file__delivered_on", "-feed_file_id", "row_number", "id")

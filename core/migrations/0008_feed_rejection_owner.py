@@ -15,8 +15,4 @@ class Migration(migrations.Migration):
             name='owner',
             field=models.CharField(blank=True, default='', help_text='The organisation the row belongs to, as the file names it (e.g. the insurer).', max_length=12, verbose_name='organisation BIN'),
         ),
-        migrations.AddIndex(
-            model_name='feedrejection',
-            index=models.Index(condition=models.Q(('owner', ''), _negated=True), fields=['owner', 'feed_file'], name='feedrejection_owner'),
-        ),
     ]

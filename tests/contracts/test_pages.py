@@ -8,7 +8,7 @@ import random
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from contracts.models import Notice, ViolatorCase
@@ -119,7 +119,8 @@ def test_cl6_insurer_page_lists_its_own_rows_the_feed_refused(client, make_user,
             contract(contract_number="2", starts_on="2025-02-30"),
             contract(contract_number="3", insurer_bin=other_insurer, ends_on="2024-01-01"),
             contract(contract_number="4", insurer_bin=bad_check_digit(INSURER_BIN)),
-        ]
+        ],
+        delivered_on=timezone.localdate(),
     )
     assert (summary.loaded, summary.rejected) == (1, 3)
     insurer = Organisation.objects.get(bin=INSURER_BIN)  # registered by the load
