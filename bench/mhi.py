@@ -131,6 +131,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--lookups", type=int, default=3000)
     parser.add_argument("--keep", action="store_true", help="reuse generated data")
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate the data and stop (then --keep)"
+    )
     args = parser.parse_args()
     url, name = bench_database(os.environ["DATABASE_URL"], "bench_mhi")
     env = {
@@ -174,6 +177,8 @@ def main() -> None:
             timed("generate (SQL)", lambda: generate(cur, args.people, today), results)
         sizes = counts(cur)
     print("sizes:", sizes, flush=True)
+    if args.generate_only:
+        return
 
     # 3. Full rebuild through Celery workers (each a separate process, solo pool).
     workers = [

@@ -61,6 +61,57 @@ def decode(rows: list[list]) -> list[engine.Segment]:
     ]
 
 
+def stored_answer(raw: list[list], *, iin: str, on: str, as_of: str, stretch: bool = False) -> dict:
+    """The trimmed answer for the day ``on`` (ISO text) from a stored timeline as kept in
+    ``PersonStatus.segments`` (ISO dates compare as text), without building engine objects.
+
+    The same answer as ``engine.answer_from_segments(decode(raw), ...)`` (the property
+    test compares them); this is the look-up path's hot loop.
+    """
+    last = len(raw) - 1
+    for n, seg in enumerate(raw):
+        end = seg[1]
+        if seg[0] <= on and (end is None or on < end):
+            k = n
+            while end is not None and k < last and raw[k + 1][0] == end:
+                k += 1
+                end = raw[k][1]
+            data = {
+                "iin": iin,
+                "on": on,
+                "as_of": as_of,
+                "insured": True,
+                "funding_source": engine.FUNDING_MHI,
+                "covered_until": (
+                    None if end is None else (dt.date.fromisoformat(end) - engine.DAY).isoformat()
+                ),
+            }
+            if stretch:
+                start, k = seg[0], n
+                while k > 0 and raw[k - 1][1] == start:
+                    k -= 1
+                    start = raw[k][0]
+                data["covered_from"] = start
+            return data
+        if seg[0] > on:
+            break
+    return not_insured(iin=iin, on=on, as_of=as_of, stretch=stretch)
+
+
+def not_insured(*, iin: str, on: str, as_of: str, stretch: bool = False) -> dict:
+    data = {
+        "iin": iin,
+        "on": on,
+        "as_of": as_of,
+        "insured": False,
+        "funding_source": engine.FUNDING_GOBMP,
+        "covered_until": None,
+    }
+    if stretch:
+        data["covered_from"] = None
+    return data
+
+
 Timelines = dict[str, tuple[list[list], dt.date | None]]
 
 
