@@ -3,7 +3,7 @@
 - After each feed load the people it touched are queued (``queue_people``,
   inside the load's transaction) and recomputed by ``refresh_pending``, which
   drains the queue in committed batches (a crash leaves the rest queued).
-- A full rebuild (``rebuild_chunk``) recomputes the people of one IIN prefix;
+- A full rebuild (``rebuild_chunk``) recomputes the people of one IIN range (a chunk);
   ``tasks.rebuild_status_store`` runs every prefix as a Celery group, so any
   number of workers share the chunks. A chunk run twice writes the same rows.
 
@@ -21,12 +21,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import engine
-from .facts import Selection, failure_windows, knp_rules, load_people, prefix_selection
+from .facts import Selection, failure_windows, knp_rules, load_people
 from .models import PendingRefresh, PersonStatus, Rebuild, RebuildChunk
 
 REFRESH_BATCH = 5000
-# Chunks of a full rebuild: IINs by their first three digits (YYM of the birth date).
-PREFIX_DIGITS = 3
+# Chunks of a full rebuild: two per birth year YY of the IIN (YYMMDD...): months 01-09
+# ("YY0") and months 10-12 with anything after them ("YY1"), so every number falls in
+# one chunk and no chunk is empty by construction (200 chunks).
+CHUNK_YEARS = 100
 
 
 def today() -> dt.date:
@@ -119,7 +121,7 @@ def compute(selection: Selection, *, as_of: dt.date) -> Timelines:
     """The encoded timelines of the selected people known on ``as_of``, with valid_until."""
     knp = knp_rules()
     windows = failure_windows()
-    people, later = load_people(selection, as_of=as_of, windows=windows)
+    people, later = load_people(selection, as_of=as_of, knp=knp, windows=windows)
     return {
         iin: (encode(segments_of(facts, as_of=as_of, knp=knp, windows=windows)), later.get(iin))
         for iin, facts in people.items()
@@ -195,7 +197,15 @@ def refresh_people(iins: list[str], *, as_of: dt.date | None = None) -> None:
 
 
 def all_prefixes() -> list[str]:
-    return [str(n).zfill(PREFIX_DIGITS) for n in range(10**PREFIX_DIGITS)]
+    return [f"{year:02d}{half}" for year in range(CHUNK_YEARS) for half in (0, 1)]
+
+
+def chunk_selection(prefix: str) -> Selection:
+    """The IINs of one chunk: ``YY0`` <= iin < ``YY1``, or ``YY1`` <= iin < next ``YY0``."""
+    if prefix.endswith("0"):
+        return Selection(lo=prefix, hi=prefix[:-1] + "1")
+    following = int(prefix[:-1]) + 1
+    return Selection(lo=prefix, hi=f"{following:02d}0" if following < CHUNK_YEARS else ":")
 
 
 def start_rebuild(*, as_of: dt.date | None = None) -> Rebuild:
@@ -206,7 +216,7 @@ def rebuild_chunk(*, rebuild_id: int, prefix: str, worker: str = "") -> int:
     """Recompute every person of one IIN prefix (idempotent); returns the persons written."""
     rebuild = Rebuild.objects.get(pk=rebuild_id)
     started = time.perf_counter()
-    selection = prefix_selection(prefix)
+    selection = chunk_selection(prefix)
     with transaction.atomic():
         timelines = compute(selection, as_of=rebuild.as_of)
         write(timelines, as_of=rebuild.as_of, delete=selection)
