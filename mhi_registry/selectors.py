@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.validators import validate_iin_bin
+from core.validators import is_valid_iin_bin, validate_iin_bin
 
 from . import engine, store
 from .facts import failure_windows, knp_rules
@@ -98,6 +98,8 @@ def person_intervals(iin: str, *, as_of: dt.date) -> list[engine.Interval]:
 
 
 def iin_error(iin: Any) -> str | None:
+    if isinstance(iin, str) and is_valid_iin_bin(iin):
+        return None  # the common case, without building an exception
     try:
         validate_iin_bin(iin)
     except ValidationError as exc:
@@ -126,13 +128,20 @@ STORE_ROWS_SQL = """
 
 
 def _store_rows(iins: list[str]) -> dict[str, tuple]:
+    """IIN -> (computed_for, valid_until, timeline rows or None, queued for a refresh)."""
     sql = STORE_ROWS_SQL.format(
         status=connection.ops.quote_name(PersonStatus._meta.db_table),
         pending=connection.ops.quote_name(PendingRefresh._meta.db_table),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [iins, iins])
-        return {row[0]: row[1:] for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+    # All timelines parsed by one json.loads call (one per row costs more than the rest).
+    timelines = json.loads("[" + ",".join(row[3] or "null" for row in rows) + "]")
+    return {
+        row[0]: (row[1], row[2], timeline, row[4])
+        for row, timeline in zip(rows, timelines, strict=True)
+    }
 
 
 def status_answers(iins: list[Any], *, lookup: Lookup) -> list[dict[str, Any]]:
@@ -175,7 +184,7 @@ def status_answers(iins: list[Any], *, lookup: Lookup) -> list[dict[str, Any]]:
                 ):
                     results.append(
                         store.stored_answer(
-                            json.loads(raw), iin=iin, on=on, as_of=as_of, stretch=lookup.stretch
+                            raw, iin=iin, on=on, as_of=as_of, stretch=lookup.stretch
                         )
                     )
                     continue
