@@ -45,11 +45,20 @@ def sh(cmd: list[str], env: dict, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, env=env, cwd=ROOT, check=True, text=True, **kw)
 
 
+LOADS: dict[str, str] = {}
+
+
+def load_average() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def timed(label: str, fn, results: dict):
+    before = load_average()
     started = time.perf_counter()
     value = fn()
     results[label] = time.perf_counter() - started
-    print(f"{label}: {results[label]:.1f} s", flush=True)
+    LOADS[label] = f"{before} → {load_average()}"
+    print(f"{label}: {results[label]:.1f} s (load average {LOADS[label]})", flush=True)
     return value
 
 
@@ -130,7 +139,13 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=2_000_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--lookups", type=int, default=3000)
+    parser.add_argument(
+        "--daily-rows", type=int, default=0, help="rows of the daily payments file (default: N)"
+    )
     parser.add_argument("--keep", action="store_true", help="reuse generated data")
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate the data and stop (then --keep)"
+    )
     args = parser.parse_args()
     url, name = bench_database(os.environ["DATABASE_URL"], "bench_mhi")
     env = {
@@ -138,6 +153,7 @@ def main() -> None:
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "API_THROTTLE_RATE": "100000000/minute",
+        "DJANGO_DEBUG": "false",
         "CELERY_QUEUE": f"bench-mhi-{os.getpid()}",
     }
     os.environ.update(env)
@@ -174,6 +190,18 @@ def main() -> None:
             timed("generate (SQL)", lambda: generate(cur, args.people, today), results)
         sizes = counts(cur)
     print("sizes:", sizes, flush=True)
+    if args.generate_only:
+        return
+
+    # 0. The monthly maintenance the rebuild relies on: closed partitions in IIN order.
+    from mhi_registry.partitions import cluster_payment_partitions
+
+    clustered = timed(
+        "cluster payment partitions (monthly job)",
+        lambda: cluster_payment_partitions(before=today),
+        results,
+    )
+    print(f"partitions rewritten in IIN order: {len(clustered)}")
 
     # 3. Full rebuild through Celery workers (each a separate process, solo pool).
     workers = [
@@ -215,7 +243,9 @@ def main() -> None:
 
     def rebuild():
         rebuild_id = rebuild_status_store.apply().get()
-        while RebuildChunk.objects.filter(rebuild_id=rebuild_id).count() < 1000:
+        while RebuildChunk.objects.filter(rebuild_id=rebuild_id).count() < len(
+            store.all_prefixes()
+        ):
             time.sleep(1)
         return rebuild_id
 
@@ -231,6 +261,7 @@ def main() -> None:
 
     # 1. A daily payments file of N rows (next month), import_feed vs COPY of it.
     period = today.replace(day=1)
+    daily = args.daily_rows or sizes["people"]
     tmp = Path(tempfile.mkdtemp(prefix="bench-mhi-"))
     path = tmp / f"mhi_payments_{today:%Y%m%d}.csv"
     with connection.cursor() as cur:
@@ -241,7 +272,7 @@ def main() -> None:
                 f"'{period:%Y-%m}' AS period, DATE '{today.isoformat()}' AS received_on, "
                 "'D-' || n AS reference, 4250 AS amount_kzt, "
                 "CASE WHEN n % 1000 = 1 THEN '999' ELSE '121' END AS knp "  # no params: % is SQL
-                "FROM bench_people ORDER BY n) TO STDOUT WITH (FORMAT csv, HEADER)",
+                f"FROM bench_people WHERE n <= {daily} ORDER BY n) TO STDOUT WITH (FORMAT csv, HEADER)",
                 f,
             )
         cur.execute("DROP TABLE IF EXISTS bench_copy")
@@ -308,25 +339,17 @@ def main() -> None:
     ).stdout
     op_token = json.loads(out.strip().splitlines()[-1])["token"]
     del get_user_model, Token
+    # The deployment's own settings (config/gunicorn.py: 2 x cores + 1 workers, 2 threads
+    # each); its access log (stdout) is kept to check that no IIN reaches it.
+    web_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{PORT}", "LOG_LEVEL": "WARNING"}
+    web_workers = int(web_env.get("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 9)))
+    web_threads = int(web_env.get("GUNICORN_THREADS", "2"))
+    access_log = open(tmp / "access.log", "w")  # noqa: SIM115 - closed after the run
     gunicorn = subprocess.Popen(
-        [
-            str(Path(py).parent / "gunicorn"),
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "-w",
-            "4",
-            "--preload",
-            "--timeout",
-            "120",
-            "--access-logfile",
-            str(tmp / "access.log"),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
+        [str(Path(py).parent / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"],
+        env=web_env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=access_log,
         stderr=subprocess.DEVNULL,
     )
     try:
@@ -342,13 +365,15 @@ def main() -> None:
         api = "/api/v1/mhi/status/"
         load_test(api, token, [{"iins": [i]} for i in sample[:20]], 1)  # warm up
         load_test(api, token, [{"iins": [i]} for i in sample[:100]], 8)
+        load_single = load_average()
         wall, lat = load_test(api, token, [{"iins": [i]} for i in sample], 8)
         single_rate = len(sample) / wall
         print(
             f"single look-ups: {single_rate:.0f}/s, p50 {pct(lat, 0.5):.1f} ms, "
             f"p99 {pct(lat, 0.99):.1f} ms"
         )
-        batches = [{"iins": sample[i : i + 1000]} for i in range(0, len(sample), 1000)] * 10
+        batches = [{"iins": sample[i : i + 1000]} for i in range(0, len(sample), 1000)] * 30
+        load_bulk = load_average()
         wall_b, lat_b = load_test(api, token, batches, 4)
         bulk_rate = sum(len(b["iins"]) for b in batches) / wall_b
         print(
@@ -366,9 +391,11 @@ def main() -> None:
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
+        access_log.close()
         logs = (tmp / "access.log").read_text()
+    requests_logged = logs.count("POST /api/v1/mhi/status/")
     leaked = sum(1 for i in sample[:50] if i in (logs or ""))
-    print(f"IINs found in the gunicorn access log: {leaked}")
+    print(f"IINs found in the gunicorn access log: {leaked} ({requests_logged} requests logged)")
     script = tmp / "select.sql"
     script.write_text(
         f"\\set n random(1, {sizes['people']})\n"
@@ -393,16 +420,19 @@ def main() -> None:
         env,
         capture_output=True,
     ).stdout
+    load_pg = load_average()
     tps = float(re.search(r"tps = ([0-9.]+)", pg).group(1))
     lat_pg = re.search(r"latency average = ([0-9.]+) ms", pg).group(1)
     print(f"pgbench select-only on the store key: {tps:.0f} tps, latency avg {lat_pg} ms")
 
-    rows = sizes["people"]
+    rows = daily
     lines = [
         SECTION,
         "",
-        f"`DATABASE_URL=... python bench/mhi.py --people {args.people} --workers {args.workers}`"
-        f" ({platform.machine()}, {os.cpu_count()} cores shared, {dt.date.today()})",
+        f"`DATABASE_URL=... python bench/mhi.py --people {args.people} --workers {args.workers}"
+        + (f" --daily-rows {args.daily_rows}" if args.daily_rows else "")
+        + (" --keep" if args.keep else "")
+        + f"` ({platform.machine()}, {os.cpu_count()} cores shared, {dt.date.today()})",
         "",
         f"Sizes: {sizes['people']:,} people, {sizes['payments']:,} payment rows (12 months), "
         f"{sizes['categories']:,} category periods, {sizes['security_entries']:,} "
@@ -420,15 +450,24 @@ def main() -> None:
         f"({results['refresh of touched people'] / max(queued, 1) * 1e6:.0f} µs/person) | "
         f"full rebuild {results['full rebuild'] / max(stored, 1) * 1e6:.0f} µs/person | "
         "per person ≤ rebuild |",
+        f"| closed payment partitions rewritten in IIN order (monthly job, {len(clustered)} "
+        f"partitions) | {results['cluster payment partitions (monthly job)']:.0f} s | — | — |",
         f"| full rebuild of the store, {stored:,} people, {args.workers} workers | "
         f"{results['full rebuild']:.0f} s; chunks per worker {per_worker}, run twice: {twice} | "
         "— | < 10 min |",
-        f"| single look-ups over HTTP (gunicorn 4 workers, 8 clients, audit on) | "
+        f"| single look-ups over HTTP (gunicorn {web_workers} workers x {web_threads} threads, "
+        "8 clients, audit on) | "
         f"{single_rate:.0f}/s, p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms | "
         f"pgbench select-only {tps:.0f} tps (8 clients) | ≥ 1/20 of pgbench, p99 < 20 ms |",
         f"| bulk look-ups, 1 000 IINs per request | {bulk_rate:,.0f} IINs/s | — | 50 000/s |",
         f"| past-`as_of` look-ups (engine over the facts) | p50 {pct(lat_p, 0.5):.1f} ms, "
         f"p99 {pct(lat_p, 0.99):.1f} ms | — | — |",
+        "",
+        "Load average (1 / 5 / 15 min) of the shared machine, before → after each step: "
+        + "; ".join(f"{label}: {value}" for label, value in LOADS.items())
+        + f"; single look-ups: {load_single}; bulk look-ups: {load_bulk}; pgbench: {load_pg}.",
+        f"IINs found in gunicorn's access log: {leaked} of 50 checked "
+        f"({requests_logged} look-up requests logged).",
         "",
     ]
     text = "\n".join(lines)

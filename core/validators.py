@@ -7,6 +7,7 @@ digits times weights 1..11 modulo 11; when that is 10, again with weights
 """
 
 import datetime
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
@@ -16,12 +17,20 @@ FIRST_WEIGHTS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
 
+# The weighted sums run over the ASCII codes (one C-level pass, called for every IIN of a
+# bulk look-up); subtracting 48 x the sum of the weights turns codes into digits.
+_FIRST_OFFSET = 48 * sum(FIRST_WEIGHTS)
+_SECOND_OFFSET = 48 * sum(SECOND_WEIGHTS)
+
+
 def check_digit(first_eleven: str) -> int | None:
     """The check digit for 11 digits, or None when no digit makes the number valid."""
-    digits = [int(c) for c in first_eleven]
-    remainder = sum(d * w for d, w in zip(digits, FIRST_WEIGHTS, strict=True)) % 11
+    codes = first_eleven.encode("ascii")
+    if len(codes) != 11 or not codes.isdigit():
+        raise ValueError("11 digits expected")
+    remainder = (sum(map(mul, codes, FIRST_WEIGHTS)) - _FIRST_OFFSET) % 11
     if remainder == 10:
-        remainder = sum(d * w for d, w in zip(digits, SECOND_WEIGHTS, strict=True)) % 11
+        remainder = (sum(map(mul, codes, SECOND_WEIGHTS)) - _SECOND_OFFSET) % 11
         if remainder == 10:
             return None
     return remainder

@@ -20,7 +20,9 @@ from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 OPEN = dt.date.max
 DAY = dt.timedelta(days=1)
@@ -82,6 +84,7 @@ def month_index(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
+@cache
 def month_of_index(index: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
@@ -162,8 +165,7 @@ class KnpRule:
     cover_start: str  # MONTH_START, PAYMENT_DATE or "" (no cover)
 
 
-@dataclass(frozen=True)
-class MonthPay:
+class MonthPay(NamedTuple):
     """What M3 needs of one month P: the sums counted within the twelve-month window."""
 
     net: Decimal  # cover-giving КНП rows
@@ -184,14 +186,16 @@ class PersonFacts:
     months: Mapping[dt.date, Mapping[dt.date, MonthPay]] | None = None
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(NamedTuple):
+    """A coverage interval; ``source`` is the fact behind it, described (``facts``) only
+    when an answer is explained, so computing timelines builds no descriptions."""
+
     start: dt.date
     end: dt.date  # exclusive; OPEN = unbounded
     basis: str
     category: str | None
     rule: str
-    facts: tuple[dict[str, Any], ...] = ()
+    source: Any = None
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day < self.end
@@ -199,6 +203,10 @@ class Interval:
     @property
     def rank(self) -> tuple[int, int]:
         return (_BASIS_RANK[self.basis], _CATEGORY_RANK.get(self.category or "", 99))
+
+    @property
+    def facts(self) -> tuple[dict[str, Any], ...]:
+        return (_DESCRIBE[self.rule](self.source),) if self.source is not None else ()
 
 
 @dataclass(frozen=True)
@@ -262,17 +270,7 @@ def category_intervals(categories: Iterable[CategoryFact]) -> list[Interval]:
         end = fact.removed_on or OPEN
         if end <= fact.assigned_on:
             continue  # withdrawn (removed_on = assigned_on): no interval, no retention
-        ref = {
-            "kind": "category_period",
-            "category": fact.category,
-            "assigned_on": fact.assigned_on.isoformat(),
-            "removed_on": _iso(fact.removed_on),
-            "removal_reason": fact.removal_reason,
-            "version": fact.version,
-            "delivered_on": fact.delivered_on.isoformat(),
-            "loaded_at": fact.loaded_at,
-        }
-        out.append(Interval(fact.assigned_on, end, CATEGORY, fact.category, "M1", (ref,)))
+        out.append(Interval(fact.assigned_on, end, CATEGORY, fact.category, "M1", fact))
         retains = fact.category != TREATY and fact.category in _CATEGORY_RANK
         if fact.removed_on is not None and retains and fact.removal_reason.strip().lower() != DEATH:
             out.append(
@@ -282,10 +280,23 @@ def category_intervals(categories: Iterable[CategoryFact]) -> list[Interval]:
                     CATEGORY_RETENTION,
                     fact.category,
                     "M2",
-                    (ref,),
+                    fact,
                 )
             )
     return out
+
+
+def _category_ref(fact: CategoryFact) -> dict[str, Any]:
+    return {
+        "kind": "category_period",
+        "category": fact.category,
+        "assigned_on": fact.assigned_on.isoformat(),
+        "removed_on": _iso(fact.removed_on),
+        "removal_reason": fact.removal_reason,
+        "version": fact.version,
+        "delivered_on": fact.delivered_on.isoformat(),
+        "loaded_at": fact.loaded_at,
+    }
 
 
 def paid_months(
@@ -316,37 +327,44 @@ def payment_intervals(months: Mapping[dt.date, MonthPay]) -> list[Interval]:
     """M3 (cl. 10, 11) and M4 (cl. 10, Law art. 5 p. 2)."""
     paid = sorted(p for p, m in months.items() if m.net > 0)
     out: list[Interval] = []
-    run, previous = 0, None  # consecutive paid months ending at the current one
+    run, previous = 0, -2  # consecutive paid months ending at the current one
     for period in paid:
         pay = months[period]
-        index = month_index(period)
-        run = run + 1 if previous is not None and index == previous + 1 else 1
+        index = period.year * 12 + period.month - 1  # month_index(period)
+        run = run + 1 if index == previous + 1 else 1
         previous = index
-        next_month = add_months(period, 1)
-        ref = {
-            "kind": "paid_month",
-            "period": f"{period.year:04d}-{period.month:02d}",
-            "net": str(pay.net),
-        }
+        next_month = month_of_index(index + 1)  # periods are first days of months
         if pay.net_month_start > 0:
-            out.append(Interval(period, next_month, PAYMENT, None, "M3", (ref,)))
+            out.append(Interval(period, next_month, PAYMENT, None, "M3", (period, pay)))
         elif pay.first_payment_date is not None:
             start = max(period, pay.first_payment_date)
             if start < next_month:
-                out.append(Interval(start, next_month, PAYMENT, None, "M3", (ref,)))
+                out.append(Interval(start, next_month, PAYMENT, None, "M3", (period, pay)))
         # k = 6 when each of the 60 months L-59..L is paid, else 3.
         k = 6 if run >= 60 else 3
         out.append(
             Interval(
                 next_month,
-                add_months(next_month, k),
+                month_of_index(index + 1 + k),
                 PAYMENT_RETENTION,
                 None,
                 "M4",
-                ({**ref, "months_kept": k},),
+                (period, pay, k),
             )
         )
     return out
+
+
+def _paid_month_ref(source: tuple) -> dict[str, Any]:
+    period, pay, *kept = source
+    ref = {
+        "kind": "paid_month",
+        "period": f"{period.year:04d}-{period.month:02d}",
+        "net": str(pay.net),
+    }
+    if kept:
+        ref["months_kept"] = kept[0]
+    return ref
 
 
 def security_intervals(snapshots: Iterable[Snapshot], as_of: dt.date) -> list[Interval]:
@@ -361,21 +379,24 @@ def security_intervals(snapshots: Iterable[Snapshot], as_of: dt.date) -> list[In
         if held is None or (snap.sequence, snap.snapshot_id) > (held.sequence, held.snapshot_id):
             days[snap.delivered_on] = snap
     out: list[Interval] = []
-    for authority, days in by_authority.items():
+    for days in by_authority.values():
         ordered = [days[d] for d in sorted(days)]
         for i, snap in enumerate(ordered):
             if not snap.listed:
                 continue
             end = ordered[i + 1].delivered_on if i + 1 < len(ordered) else OPEN
-            ref = {
-                "kind": "security_forces_list",
-                "authority": authority,
-                "delivered_on": snap.delivered_on.isoformat(),
-                "sequence": snap.sequence,
-                "loaded_at": snap.loaded_at,
-            }
-            out.append(Interval(snap.delivered_on, end, SECURITY_FORCES, None, "M5", (ref,)))
+            out.append(Interval(snap.delivered_on, end, SECURITY_FORCES, None, "M5", snap))
     return out
+
+
+def _snapshot_ref(snap: Snapshot) -> dict[str, Any]:
+    return {
+        "kind": "security_forces_list",
+        "authority": snap.authority,
+        "delivered_on": snap.delivered_on.isoformat(),
+        "sequence": snap.sequence,
+        "loaded_at": snap.loaded_at,
+    }
 
 
 def manual_intervals(manual: Iterable[ManualFact], as_of: dt.date) -> list[Interval]:
@@ -384,14 +405,6 @@ def manual_intervals(manual: Iterable[ManualFact], as_of: dt.date) -> list[Inter
     for inc in manual:
         if inc.delivered_on > as_of:
             continue
-        ref = {
-            "kind": "manual_inclusion",
-            "id": inc.inclusion_id,
-            "group": inc.group,
-            "application_date": inc.application_date.isoformat(),
-            "delivered_on": inc.delivered_on.isoformat(),
-            "loaded_at": inc.loaded_at,
-        }
         out.append(
             Interval(
                 inc.application_date,
@@ -399,10 +412,21 @@ def manual_intervals(manual: Iterable[ManualFact], as_of: dt.date) -> list[Inter
                 MANUAL,
                 inc.group,
                 "M6",
-                (ref,),
+                inc,
             )
         )
     return out
+
+
+def _manual_ref(inc: ManualFact) -> dict[str, Any]:
+    return {
+        "kind": "manual_inclusion",
+        "id": inc.inclusion_id,
+        "group": inc.group,
+        "application_date": inc.application_date.isoformat(),
+        "delivered_on": inc.delivered_on.isoformat(),
+        "loaded_at": inc.loaded_at,
+    }
 
 
 def base_intervals(
@@ -460,22 +484,36 @@ def intervals(
         if any(i.contains(eve) for i in seen if i.basis != FREEZE):
             end = window.ends_on or OPEN
             if end > window.starts_on:
-                ref = {
-                    "kind": "technical_failure",
-                    "id": window.window_id,
-                    "starts_on": window.starts_on.isoformat(),
-                    "ends_on": _iso(window.ends_on),
-                    "delivered_on": window.delivered_on.isoformat(),
-                }
-                out.append(Interval(window.starts_on, end, FREEZE, None, "M7", (ref,)))
+                out.append(Interval(window.starts_on, end, FREEZE, None, "M7", window))
     return out
+
+
+def _window_ref(window: FailureWindow) -> dict[str, Any]:
+    return {
+        "kind": "technical_failure",
+        "id": window.window_id,
+        "starts_on": window.starts_on.isoformat(),
+        "ends_on": _iso(window.ends_on),
+        "delivered_on": window.delivered_on.isoformat(),
+    }
+
+
+# How each rule's fact is described in an explanation.
+_DESCRIBE = {
+    "M1": _category_ref,
+    "M2": _category_ref,
+    "M3": _paid_month_ref,
+    "M4": _paid_month_ref,
+    "M5": _snapshot_ref,
+    "M6": _manual_ref,
+    "M7": _window_ref,
+}
 
 
 # Timeline and answer ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """A stretch of days with one winning basis (the store keeps these)."""
 
     start: dt.date
@@ -487,34 +525,59 @@ class Segment:
 def timeline(all_intervals: Sequence[Interval]) -> list[Segment]:
     """The union cut where the winning basis changes; adjacent equal segments joined.
 
-    A sweep over the interval ends: the live intervals between two consecutive
-    ends are the same for the whole stretch, and the best-ranked one wins it.
+    First, intervals of the same basis and category that overlap or touch are merged
+    (the union of each rank is all that decides the timeline, and a year of paid
+    months is then one interval, not twelve). Then a sweep over the interval ends:
+    the live intervals between two consecutive ends are the same for the whole
+    stretch, and the best-ranked one wins it. Live intervals are kept as
+    ``(basis rank, category rank, category, end, basis, category)`` tuples, so the
+    best is the plain minimum.
     """
     if not all_intervals:
         return []
-    ordered = sorted(all_intervals, key=lambda i: i.start)
-    points = sorted({i.start for i in ordered} | {i.end for i in ordered})
+    category_rank = _CATEGORY_RANK.get
+    keyed = sorted(
+        (
+            _BASIS_RANK[i.basis],
+            category_rank(i.category or "", 99),
+            i.category or "",
+            i.start,
+            i.end,
+            i.basis,
+            i.category,
+        )
+        for i in all_intervals
+    )
+    merged: list[list] = []
+    held = None
+    for item in keyed:
+        if held is not None and held[:3] == item[:3] and item[3] <= held[4]:
+            if item[4] > held[4]:
+                held[4] = item[4]
+            continue
+        held = list(item)
+        merged.append(held)
+    merged.sort(key=itemgetter(3))
+    points = sorted({m[3] for m in merged} | {m[4] for m in merged})
     out: list[Segment] = []
-    live: list[Interval] = []
-    nxt = 0
+    live: list[tuple] = []
+    nxt, count = 0, len(merged)
+    last_end = last_basis = last_category = None
     for start, end in zip(points, points[1:], strict=False):
-        while nxt < len(ordered) and ordered[nxt].start <= start:
-            live.append(ordered[nxt])
+        while nxt < count and merged[nxt][3] <= start:
+            m = merged[nxt]
+            live.append((m[0], m[1], m[2], m[4], m[5], m[6]))
             nxt += 1
-        live = [i for i in live if i.end > start]
+        live = [x for x in live if x[3] > start]
         if not live:
             continue
-        best = min(live, key=lambda i: i.rank)
-        last = out[-1] if out else None
-        if (
-            last
-            and last.end == start
-            and last.basis == best.basis
-            and last.category == best.category
-        ):
-            out[-1] = Segment(last.start, end, best.basis, best.category)
+        best = min(live)
+        basis, category = best[4], best[5]
+        if last_end == start and last_basis == basis and last_category == category:
+            out[-1] = Segment(out[-1].start, end, basis, category)
         else:
-            out.append(Segment(start, end, best.basis, best.category))
+            out.append(Segment(start, end, basis, category))
+        last_end, last_basis, last_category = end, basis, category
     return out
 
 

@@ -42,12 +42,6 @@ class Selection:
         return f"{column} >= %s AND {column} < %s", [self.lo, self.hi]
 
 
-def prefix_selection(prefix: str) -> Selection:
-    """The IINs starting with ``prefix`` (a digit string)."""
-    upper = str(int(prefix) + 1).zfill(len(prefix)) if prefix else ""
-    return Selection(lo=prefix, hi=upper if len(upper) == len(prefix) else ":")
-
-
 def knp_rules() -> dict[str, engine.KnpRule]:
     return {
         k.code: engine.KnpRule(k.gives_cover, k.cover_start)
@@ -59,22 +53,29 @@ def failure_windows() -> list[engine.FailureWindow]:
     return [w.as_fact() for w in FailureWindow.objects.all()]
 
 
-# M3: per month, the net of cover-giving КНП rows paid within twelve months before their
-# received_on (versions in force at the knowledge date); of those, the month-start net
-# and the first day of the positive payment-date rows.
+# M3: per person and month, of the payment versions in force at the knowledge date: the net
+# of cover-giving КНП rows paid within twelve months before their received_on (the period
+# no more than twelve months before the month of received_on, i.e. received_on before
+# the first day of period + 13 months); of those, the month-start net and the first day of
+# the positive payment-date rows. One sort: the versions are picked in (iin, period) order
+# and grouped in the same order. Every person with a payment gets rows (net 0 when nothing
+# counts): such a person is known to the store.
 MONTHS_SQL = """
-    WITH p AS (
-        SELECT DISTINCT ON (reference, iin, period) iin, period, received_on, amount_kzt, knp
-        FROM {payment} WHERE {where} AND delivered_on <= %s
-        ORDER BY reference, iin, period, delivered_on DESC, version DESC
-    )
-    SELECT p.iin, p.period, sum(p.amount_kzt),
-           COALESCE(sum(p.amount_kzt) FILTER (WHERE k.cover_start = %s), 0),
-           min(p.received_on) FILTER (WHERE k.cover_start = %s AND p.amount_kzt > 0)
-    FROM p JOIN {knp} AS k ON k.code = p.knp AND k.gives_cover
-    WHERE (extract(year FROM p.received_on) * 12 + extract(month FROM p.received_on))
-        - (extract(year FROM p.period) * 12 + extract(month FROM p.period)) <= 12
-    GROUP BY p.iin, p.period
+    SELECT iin, period,
+           COALESCE(sum(amount_kzt) FILTER (WHERE counted), 0),
+           COALESCE(sum(amount_kzt) FILTER (WHERE counted AND knp = ANY(%s)), 0),
+           min(received_on) FILTER (WHERE counted AND knp = ANY(%s) AND amount_kzt > 0)
+    FROM (
+        SELECT iin, period, received_on, amount_kzt, knp,
+               knp = ANY(%s) AND received_on < period + interval '13 months' AS counted
+        FROM (
+            SELECT DISTINCT ON (iin, period, reference)
+                   iin, period, reference, received_on, amount_kzt, knp
+            FROM {payment} WHERE {where} AND delivered_on <= %s
+            ORDER BY iin, period, reference, delivered_on DESC, version DESC
+        ) AS v
+    ) AS p
+    GROUP BY iin, period
 """
 
 
@@ -82,8 +83,22 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def knp_lists(knp: dict[str, engine.KnpRule]) -> tuple[list[str], list[str], list[str]]:
+    """The cover-giving КНП codes, and of them the month-start and the payment-date ones."""
+    covering = [code for code, rule in knp.items() if rule.gives_cover]
+    return (
+        covering,
+        [code for code in covering if knp[code].cover_start == engine.MONTH_START],
+        [code for code in covering if knp[code].cover_start == engine.PAYMENT_DATE],
+    )
+
+
 def load_people(
-    selection: Selection, *, as_of: dt.date, windows: list[engine.FailureWindow] = ()
+    selection: Selection,
+    *,
+    as_of: dt.date,
+    knp: dict[str, engine.KnpRule],
+    windows: list[engine.FailureWindow] = (),
 ) -> tuple[dict[str, engine.PersonFacts], dict[str, dt.date]]:
     """The facts known on ``as_of`` of the selected people, and per person the first
     delivery after ``as_of`` of a fact about them, if any.
@@ -102,7 +117,7 @@ def load_people(
             f"FROM {_table(CategoryPeriod)} WHERE {where} AND delivered_on <= %s",
             [*params, as_of],
         )
-        for iin, code, assigned, removed, reason, delivered, version, loaded in cursor:
+        for iin, code, assigned, removed, reason, delivered, version, loaded in cursor.fetchall():
             person = people[iin]
             person.categories = [
                 *person.categories,
@@ -111,21 +126,20 @@ def load_people(
                 ),
             ]
         months: dict[str, dict] = defaultdict(dict)
-        for known in sorted(engine.knowledge_dates(windows, as_of)):
-            cursor.execute(
-                MONTHS_SQL.format(payment=_table(Payment), knp=_table(KnpCode), where=where),
-                [*params, known, engine.MONTH_START, engine.PAYMENT_DATE],
-            )
-            for iin, period, net, net_ms, first in cursor:
-                months[iin].setdefault(known, {})[period] = engine.MonthPay(net, net_ms, first)
-        # Whoever paid anything is a known person, even without cover-giving rows.
-        cursor.execute(
-            f"SELECT DISTINCT iin FROM {_table(Payment)} WHERE {where} AND delivered_on <= %s",
-            [*params, as_of],
-        )
-        for (iin,) in cursor:
-            people[iin].months = months.get(iin, {})
         knowledge = engine.knowledge_dates(windows, as_of)
+        covering, month_start, payment_date = knp_lists(knp)
+        for known in sorted(knowledge):
+            cursor.execute(
+                MONTHS_SQL.format(payment=_table(Payment), where=where),
+                [month_start, payment_date, covering, *params, known],
+            )
+            month_pay = engine.MonthPay
+            for iin, period, net, net_ms, first in cursor.fetchall():
+                months[iin].setdefault(known, {})[period] = month_pay(net, net_ms, first)
+        # Whoever paid anything by as_of is a known person, even without cover-giving rows.
+        for iin, held in months.items():
+            if as_of in held:
+                people[iin].months = held
         lwhere, lparams = selection.where("l.iin")
         cursor.execute(
             f"SELECT l.iin, l.snapshot_id FROM {_table(SecurityListing)} AS l "
@@ -134,14 +148,14 @@ def load_people(
             [*lparams, as_of],
         )
         listed: dict[str, set[int]] = defaultdict(set)
-        for iin, snapshot_id in cursor:
+        for iin, snapshot_id in cursor.fetchall():
             listed[iin].add(snapshot_id)
         cursor.execute(
             f'SELECT id, iin, "group", application_date, delivered_on, loaded_at '
             f"FROM {_table(ManualInclusion)} WHERE {where} AND delivered_on <= %s",
             [*params, as_of],
         )
-        for pk, iin, group, applied, delivered, loaded in cursor:
+        for pk, iin, group, applied, delivered, loaded in cursor.fetchall():
             person = people[iin]
             person.manual = [
                 *person.manual,

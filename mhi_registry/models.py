@@ -121,6 +121,8 @@ class Payment(FeedFact):
         indexes = [
             models.Index(fields=["iin"], name="mhi_payment_iin"),
             models.Index(fields=["knp"], name="mhi_payment_knp"),
+            # Future-dated deliveries (a store row's valid_until): few rows, found at once.
+            models.Index(fields=["delivered_on"], name="mhi_payment_delivered"),
         ]
 
     def __str__(self) -> str:

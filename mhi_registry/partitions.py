@@ -25,3 +25,50 @@ def ensure_payment_partitions(periods: Iterable[dt.date]) -> None:
                 f"CREATE TABLE IF NOT EXISTS {q(f'{table[:54]}_{suffix}')} PARTITION OF {q(table)} "
                 f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
             )
+
+
+CLUSTER_MEMORY = "512MB"
+
+# A partition of the payments table with the partition of the ``mhi_payment_iin`` index on it.
+PARTITION_INDEXES_SQL = """
+    SELECT t.relname, i.relname
+    FROM pg_inherits AS h
+    JOIN pg_class AS i ON i.oid = h.inhrelid
+    JOIN pg_index AS x ON x.indexrelid = i.oid
+    JOIN pg_class AS t ON t.oid = x.indrelid
+    WHERE h.inhparent = %s::regclass
+"""
+
+
+def cluster_payment_partitions(*, before: dt.date, months: int = 13) -> list[str]:
+    """Rewrite the payment partitions of the ``months`` months before ``before`` in IIN order.
+
+    Feed files arrive in any order, so a person's payments of one month lie on pages
+    shared with thousands of others; the status store reads them a range of IINs at a
+    time (``facts.load_people``), which then touches nearly every page of every
+    partition once per chunk. Kept in IIN order (``CLUSTER``, a monthly job), the
+    rows of a chunk lie on a few consecutive pages. Each partition is locked only
+    while it is rewritten; returns the partitions rewritten.
+    """
+    table = Payment._meta.db_table
+    q = connection.ops.quote_name
+    wanted, day = set(), before.replace(day=1)
+    for _ in range(months):
+        day = (day - dt.timedelta(days=1)).replace(day=1)
+        wanted.add(f"{table[:54]}_{partition_bounds(day, 'month')[2]}")
+    done = []
+    with connection.cursor() as cursor:
+        cursor.execute(PARTITION_INDEXES_SQL, ["mhi_payment_iin"])
+        found = sorted(cursor.fetchall())
+        # The rewrite sorts the rows and rebuilds every index of the partition: with the
+        # default 64 MB each sort of a 2 000 000-row partition spills to disk.
+        cursor.execute("SET maintenance_work_mem = %s", [CLUSTER_MEMORY])
+        try:
+            for partition, index in found:
+                if partition in wanted:
+                    cursor.execute(f"CLUSTER {q(partition)} USING {q(index)}")
+                    cursor.execute(f"ANALYZE {q(partition)}")
+                    done.append(partition)
+        finally:
+            cursor.execute("RESET maintenance_work_mem")
+    return done

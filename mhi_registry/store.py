@@ -3,7 +3,7 @@
 - After each feed load the people it touched are queued (``queue_people``,
   inside the load's transaction) and recomputed by ``refresh_pending``, which
   drains the queue in committed batches (a crash leaves the rest queued).
-- A full rebuild (``rebuild_chunk``) recomputes the people of one IIN prefix;
+- A full rebuild (``rebuild_chunk``) recomputes the people of one IIN range (a chunk);
   ``tasks.rebuild_status_store`` runs every prefix as a Celery group, so any
   number of workers share the chunks. A chunk run twice writes the same rows.
 
@@ -21,12 +21,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import engine
-from .facts import Selection, failure_windows, knp_rules, load_people, prefix_selection
+from .facts import Selection, failure_windows, knp_rules, load_people
 from .models import PendingRefresh, PersonStatus, Rebuild, RebuildChunk
 
 REFRESH_BATCH = 5000
-# Chunks of a full rebuild: IINs by their first three digits (YYM of the birth date).
-PREFIX_DIGITS = 3
+# Chunks of a full rebuild: two per birth year YY of the IIN (YYMMDD...): months 01-09
+# ("YY0") and months 10-12 with anything after them ("YY1"), so every number falls in
+# one chunk and no chunk is empty by construction (200 chunks).
+CHUNK_YEARS = 100
 
 
 def today() -> dt.date:
@@ -61,6 +63,57 @@ def decode(rows: list[list]) -> list[engine.Segment]:
     ]
 
 
+def stored_answer(raw: list[list], *, iin: str, on: str, as_of: str, stretch: bool = False) -> dict:
+    """The trimmed answer for the day ``on`` (ISO text) from a stored timeline as kept in
+    ``PersonStatus.segments`` (ISO dates compare as text), without building engine objects.
+
+    The same answer as ``engine.answer_from_segments(decode(raw), ...)`` (the property
+    test compares them); this is the look-up path's hot loop.
+    """
+    last = len(raw) - 1
+    for n, seg in enumerate(raw):
+        end = seg[1]
+        if seg[0] <= on and (end is None or on < end):
+            k = n
+            while end is not None and k < last and raw[k + 1][0] == end:
+                k += 1
+                end = raw[k][1]
+            data = {
+                "iin": iin,
+                "on": on,
+                "as_of": as_of,
+                "insured": True,
+                "funding_source": engine.FUNDING_MHI,
+                "covered_until": (
+                    None if end is None else (dt.date.fromisoformat(end) - engine.DAY).isoformat()
+                ),
+            }
+            if stretch:
+                start, k = seg[0], n
+                while k > 0 and raw[k - 1][1] == start:
+                    k -= 1
+                    start = raw[k][0]
+                data["covered_from"] = start
+            return data
+        if seg[0] > on:
+            break
+    return not_insured(iin=iin, on=on, as_of=as_of, stretch=stretch)
+
+
+def not_insured(*, iin: str, on: str, as_of: str, stretch: bool = False) -> dict:
+    data = {
+        "iin": iin,
+        "on": on,
+        "as_of": as_of,
+        "insured": False,
+        "funding_source": engine.FUNDING_GOBMP,
+        "covered_until": None,
+    }
+    if stretch:
+        data["covered_from"] = None
+    return data
+
+
 Timelines = dict[str, tuple[list[list], dt.date | None]]
 
 
@@ -68,7 +121,7 @@ def compute(selection: Selection, *, as_of: dt.date) -> Timelines:
     """The encoded timelines of the selected people known on ``as_of``, with valid_until."""
     knp = knp_rules()
     windows = failure_windows()
-    people, later = load_people(selection, as_of=as_of, windows=windows)
+    people, later = load_people(selection, as_of=as_of, knp=knp, windows=windows)
     return {
         iin: (encode(segments_of(facts, as_of=as_of, knp=knp, windows=windows)), later.get(iin))
         for iin, facts in people.items()
@@ -144,7 +197,15 @@ def refresh_people(iins: list[str], *, as_of: dt.date | None = None) -> None:
 
 
 def all_prefixes() -> list[str]:
-    return [str(n).zfill(PREFIX_DIGITS) for n in range(10**PREFIX_DIGITS)]
+    return [f"{year:02d}{half}" for year in range(CHUNK_YEARS) for half in (0, 1)]
+
+
+def chunk_selection(prefix: str) -> Selection:
+    """The IINs of one chunk: ``YY0`` <= iin < ``YY1``, or ``YY1`` <= iin < next ``YY0``."""
+    if prefix.endswith("0"):
+        return Selection(lo=prefix, hi=prefix[:-1] + "1")
+    following = int(prefix[:-1]) + 1
+    return Selection(lo=prefix, hi=f"{following:02d}0" if following < CHUNK_YEARS else ":")
 
 
 def start_rebuild(*, as_of: dt.date | None = None) -> Rebuild:
@@ -155,7 +216,7 @@ def rebuild_chunk(*, rebuild_id: int, prefix: str, worker: str = "") -> int:
     """Recompute every person of one IIN prefix (idempotent); returns the persons written."""
     rebuild = Rebuild.objects.get(pk=rebuild_id)
     started = time.perf_counter()
-    selection = prefix_selection(prefix)
+    selection = chunk_selection(prefix)
     with transaction.atomic():
         timelines = compute(selection, as_of=rebuild.as_of)
         write(timelines, as_of=rebuild.as_of, delete=selection)

@@ -4,6 +4,8 @@
 - ``rebuild_status_store``: a group of ``rebuild_status_chunk`` tasks, one per IIN
   prefix, shared by however many workers listen; a chunk run twice writes the
   same rows (and counts the extra run in ``RebuildChunk.runs``).
+- ``cluster_payment_partitions``: monthly, the closed payment partitions rewritten in IIN
+  order, so the rebuild reads each chunk's payments from a few consecutive pages.
 - ``import_security_forces_inbox``: the daily pick-up of security-forces lists,
   whose file names carry the authority (``mhi_security_forces_AUTH_YYYYMMDD[_N].csv``).
 """
@@ -21,7 +23,7 @@ from core.feeds import FeedRefused
 from core.feeds.inbox import PROCESSED, REFUSED, _move, inbox_dir
 from core.feeds.pipeline import INBOX_LOCK_NAMESPACE, try_feed_lock
 
-from . import store
+from . import partitions, store
 from .feeds import SECURITY_FEED, import_security_file, security_file_name
 from .models import Rebuild
 
@@ -66,6 +68,18 @@ def rebuild_status_store() -> int:
     chunks = group(rebuild_status_chunk.s(rebuild.pk, prefix) for prefix in store.all_prefixes())
     (chunks | finish_rebuild.s(rebuild.pk)).delay()
     return rebuild.pk
+
+
+@shared_task(
+    name="mhi_registry.tasks.cluster_payment_partitions",
+    soft_time_limit=4 * HOUR,
+    time_limit=4 * HOUR + 300,
+    **RETRY,
+)
+def cluster_payment_partitions() -> list[str]:
+    """Monthly: keep the payment partitions of the last thirteen months in IIN order
+    (``partitions.cluster_payment_partitions``); safe to run twice."""
+    return partitions.cluster_payment_partitions(before=store.today())
 
 
 @shared_task(

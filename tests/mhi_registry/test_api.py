@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -101,6 +102,35 @@ def test_status_single_malformed_iin_is_400_and_limits_are_checked(medical):
     assert too_many.status_code == 400 and "iins" in too_many.json()["errors"]
     empty = medical.post("/api/v1/mhi/status/", {"iins": []}, format="json")
     assert empty.status_code == 400
+
+
+def test_status_token_checked_in_one_query_with_the_role(
+    make_user, api_client_for, student, django_assert_max_num_queries
+):
+    user = make_user("medical_system")
+    medical = api_client_for(user)
+    body = {"iins": [student]}
+    # token + user + profile, the audit row, the store rows: three queries in all
+    with django_assert_max_num_queries(3):
+        assert medical.post("/api/v1/mhi/status/", body, format="json").status_code == 200
+    user.is_active = False
+    user.save()
+    assert medical.post("/api/v1/mhi/status/", body, format="json").status_code == 401
+    medical.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert medical.post("/api/v1/mhi/status/", body, format="json").status_code == 401
+
+
+def test_status_rate_limited_per_user_window(medical, student, monkeypatch):
+    from mhi_registry.apis import LookupRateThrottle
+
+    monkeypatch.setattr(LookupRateThrottle, "THROTTLE_RATES", {"user": "3/hour"})
+    # a key of this run only: the window's count lives in the shared Redis
+    monkeypatch.setattr(
+        LookupRateThrottle, "cache_format", f"throttle-{uuid.uuid4()}-%(scope)s-%(ident)s"
+    )
+    body = {"iins": [student]}
+    codes = [medical.post("/api/v1/mhi/status/", body, format="json").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
 
 
 def test_status_roles(make_user, api_client_for, client):

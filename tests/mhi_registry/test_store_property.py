@@ -175,6 +175,13 @@ def test_store_always_equals_engine(cats, pays, snaps, manual, windows, on_days)
                         full=False, stretch=True
                     ), (iin, on)
                     assert (stored.basis, stored.category) == (computed.basis, computed.category)
+                    # The look-up path's answer straight from the stored rows is the same.
+                    iso = on.isoformat()
+                    raw = row.segments if row else []
+                    fast = store.stored_answer(
+                        raw, iin=iin, on=iso, as_of=TODAY.isoformat(), stretch=True
+                    )
+                    assert fast == computed.as_dict(full=False, stretch=True), (iin, on)
                 if row is not None:
                     later = [
                         d

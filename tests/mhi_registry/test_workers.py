@@ -152,11 +152,18 @@ def test_full_rebuild_is_shared_by_two_workers_none_twice_and_equals_one_worker(
         )
     one_worker = store.rebuild_all()
     expected = dict(PersonStatus.objects.values_list("iin", "segments"))
-    assert len(expected) == 40 and RebuildChunk.objects.filter(rebuild=one_worker).count() == 1000
+    assert len(expected) == 40 and RebuildChunk.objects.filter(rebuild=one_worker).count() == len(
+        store.all_prefixes()
+    )
     PersonStatus.objects.all().delete()
 
     rebuild_id = rebuild_status_store.apply().get()
-    assert wait_for(lambda: RebuildChunk.objects.filter(rebuild_id=rebuild_id).count() == 1000, 240)
+    assert wait_for(
+        lambda: (
+            RebuildChunk.objects.filter(rebuild_id=rebuild_id).count() == len(store.all_prefixes())
+        ),
+        240,
+    )
     chunks = RebuildChunk.objects.filter(rebuild_id=rebuild_id)
     assert set(chunks.values_list("runs", flat=True)) == {1}
     workers = set(chunks.values_list("worker", flat=True))
