@@ -198,7 +198,7 @@ def ensure_existing_payments(connection, total: int) -> float:
     started = time.perf_counter()
     per_month = total // EXISTING_MONTHS
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE feedapp_payment, core_feedrejection, core_feedfile")
+        cursor.execute("TRUNCATE feedapp_payment, core_feedrejection, core_feedfile CASCADE")
         cursor.execute(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
             "WHERE i.inhparent = 'feedapp_payment'::regclass"

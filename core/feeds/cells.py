@@ -66,9 +66,9 @@ DECIMAL_RE = r"^[+-]?[0-9]{1,13}([.][0-9]{1,2})?$"
 INT_RE = r"^[+-]?[0-9]{1,9}$"
 OKED_RE = r"^([0-9]{5}|[0-9]{2}\.[0-9]{2}\.[0-9])$"
 
-# Bytes of the file per batch (a batch is checked in one go: fewer, larger batches cost
-# less); memory stays bounded whatever the size of the file.
-BLOCK_BYTES = 16 << 20
+# Bytes of the file per batch: memory stays bounded whatever the size of the file (larger
+# blocks are somewhat faster but hold more memory).
+BLOCK_BYTES = 2 << 20
 
 
 def _digits(expr: pl.Expr, n: int) -> pl.Expr:
