@@ -22,7 +22,7 @@ def violators(on=D, region=None) -> dict[str, dict]:
     return {row["employer_bin"]: row for row in page.rows}
 
 
-def test_esutd_feed_loads_versions_and_registers_employers(load_esutd):
+def test_seed002_esutd_feed_loads_versions_and_registers_employers(load_esutd):
     summary, rejections = load_esutd(
         [
             employment(),
@@ -42,7 +42,7 @@ def test_esutd_feed_loads_versions_and_registers_employers(load_esutd):
     assert Organisation.objects.filter(bin=BRANCH_BIN).exists()
 
 
-def test_esutd_period_ending_before_its_start_is_rejected_and_the_rest_loads(load_esutd):
+def test_seed002_esutd_period_ending_before_its_start_is_rejected_and_the_rest_loads(load_esutd):
     summary, rejections = load_esutd(
         [
             employment(ends_on="2024-12-31"),
@@ -118,7 +118,7 @@ def test_seed002_violators_are_computed_for_any_date_from_facts_in_force_now(loa
     assert HEAD_BIN in violators(on=dt.date(2025, 1, 15))
 
 
-def test_violators_of_one_region(load_esutd):
+def test_seed002_violators_of_one_region(load_esutd):
     load_esutd(
         [
             employment(),
