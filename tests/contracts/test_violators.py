@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
-from contracts import selectors
+from contracts import coverage, selectors
 from contracts.models import EmploymentContract
 from core.models import Organisation
 
@@ -108,6 +109,28 @@ def test_dom1_a_branch_is_covered_by_its_heads_contract(load_esutd):
     assert set(violators()) == {BRANCH_BIN, OTHER_BIN}
     osns(HEAD_BIN, "2025-01-01", "2025-12-31")
     assert set(violators()) == {OTHER_BIN}
+
+
+def test_dom1_a_few_employers_judged_alone_are_covered_by_their_heads_contract(load_esutd):
+    # A page of the list judges only its employers (here not the head), reading only
+    # their own and their heads' contracts: the same answer as the whole list.
+    load_esutd(
+        [
+            employment(employer_bin=BRANCH_BIN, head_bin=HEAD_BIN, contract_number="Ф-1"),
+            employment(employer_bin=OTHER_BIN, contract_number="O-1"),
+            employment(contract_number="H-1"),
+        ]
+    )
+    osns(HEAD_BIN, "2025-01-01", "2025-12-31")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            coverage.violators_sql(only_bins=True),
+            {"on": D, "bins": [BRANCH_BIN, OTHER_BIN]},
+        )
+        judged = {row[0] for row in cursor.fetchall()}
+        cursor.execute(coverage.violators_sql(), {"on": D})
+        whole = {row[0] for row in cursor.fetchall()}
+    assert judged == whole == {OTHER_BIN}
 
 
 def test_seed002_violators_are_computed_for_any_date_from_facts_in_force_now(load_esutd):
