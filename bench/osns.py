@@ -45,15 +45,22 @@ from _database import bench_database  # noqa: E402
 SECTION = "## Mandatory accident insurance (bench/osns.py)"
 ON = dt.date(2026, 11, 1)
 
-# A valid IIN/BIN from 11 digits (the standard check digit; NULL when none exists).
+# A valid IIN/BIN from 11 digits (the standard check digit; NULL when none exists),
+# the weighted sums written out (a subquery per digit made generation the slowest step).
 COMPLETE_SQL = """
-CREATE OR REPLACE FUNCTION bench_complete(b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE WHEN r1 <> 10 THEN b || r1
-              WHEN r2 <> 10 THEN b || r2 END
-  FROM (SELECT
-    (SELECT sum(substr(b, i, 1)::int * i) FROM generate_series(1, 11) i) % 11 AS r1,
-    (SELECT sum(substr(b, i, 1)::int * ((i + 1) % 11 + 1)) FROM generate_series(1, 11) i) % 11 AS r2
-  ) AS s
+CREATE OR REPLACE FUNCTION bench_complete(b text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  d int[] := string_to_array(b, NULL)::int[];
+  r int;
+BEGIN
+  r := (d[1] + 2 * d[2] + 3 * d[3] + 4 * d[4] + 5 * d[5] + 6 * d[6] + 7 * d[7] + 8 * d[8]
+        + 9 * d[9] + 10 * d[10] + 11 * d[11]) % 11;
+  IF r <> 10 THEN RETURN b || r; END IF;
+  r := (3 * d[1] + 4 * d[2] + 5 * d[3] + 6 * d[4] + 7 * d[5] + 8 * d[6] + 9 * d[7] + 10 * d[8]
+        + 11 * d[9] + d[10] + 2 * d[11]) % 11;
+  IF r <> 10 THEN RETURN b || r; END IF;
+  RETURN NULL;
+END
 $$
 """
 
@@ -195,9 +202,23 @@ def main() -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import logging
+
     import django
 
     django.setup()
+    # The pipeline's seconds per step (logged at DEBUG) go with the figures.
+    steps: list[str] = []
+
+    class StepSeconds(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "seconds per step" in str(record.msg):
+                steps.append(str(record.args[-1]))
+
+    pipeline_log = logging.getLogger("core.feeds.pipeline")
+    pipeline_log.setLevel(logging.DEBUG)
+    pipeline_log.addHandler(StepSeconds())
+    load_before = os.getloadavg()
     from django.core.management import call_command
     from django.db import connection
 
@@ -321,13 +342,14 @@ def main() -> None:
             f"API page of 50: first {times[0]:.2f} s, p50 {p50:.2f} s, p95 {p95:.2f} s", flush=True
         )
         employers = Organisation.objects.filter(kind="employer").count()
+        load_after = os.getloadavg()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
     lines = [
         SECTION,
         "",
-        f"Run {dt.date.today()} on {platform.machine()} ({os.cpu_count()} cores, shared), "
+        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} ({os.cpu_count()} cores, shared), "
         f"PostgreSQL, database `{name}`. Data made with SQL in {gen_seconds:.0f} s: "
         f"{employers:,} employers, {rows:,} employment contracts ({size_mb:.0f} MB CSV), "
         f"{args.contracts:,} ОСНС contracts; day {ON}: {scan.obliged:,} obliged, "
@@ -349,6 +371,12 @@ def main() -> None:
         f"the day's list: {times[0]:.2f} s) | — |",
         "",
         f"Feed summary: `{summary.to_json()}`. Pages requested spread over the whole list.",
+        "",
+        f"Employment feed load, the pipeline's seconds per step: `{'; '.join(steps) or 'not logged'}`.",
+        "",
+        "Load average (1, 5, 15 min) of the shared machine: at the start "
+        f"{' '.join(f'{x:.1f}' for x in load_before)}, at the end "
+        f"{' '.join(f'{x:.1f}' for x in load_after)}.",
         "",
         "Reproduce with `./scripts/bench.sh`, or:",
         "",

@@ -51,15 +51,17 @@ WHERE c.is_current AND c.starts_on <= %(on)s AND c.ends_on >= %(on)s
   AND (c.terminated_on IS NULL OR c.terminated_on > %(on)s)
 """
 
-# Every obliged employer with whether it is covered.
+# Every obliged employer with whether it is covered ({{covered_only}}: for a few employers,
+# only the contracts of their own or their heads' BINs are read, not every covering one).
 OBLIGED_COVERED_TEMPLATE = f"""
-WITH obliged AS ({OBLIGED_TEMPLATE}), covered AS ({COVERED})
+WITH obliged AS ({OBLIGED_TEMPLATE}), covered AS ({COVERED} {{covered_only}})
 SELECT o.*, (own.bin IS NOT NULL OR head.bin IS NOT NULL) AS covered
 FROM obliged AS o
 LEFT JOIN covered AS own ON own.bin = o.employer_bin
 LEFT JOIN covered AS head ON head.bin = o.head_bin AND o.head_bin <> ''
 """
-OBLIGED_COVERED = OBLIGED_COVERED_TEMPLATE.format(only="")
+OBLIGED_COVERED = OBLIGED_COVERED_TEMPLATE.format(only="", covered_only="")
+COVERED_ONLY_OBLIGED = "AND c.policyholder_bin IN (SELECT employer_bin FROM obliged UNION SELECT head_bin FROM obliged)"
 
 # The last day an employer (or its head) was covered before %(on)s: contracts that
 # began by then and covered at least one day. NULL if never covered.
@@ -89,7 +91,10 @@ def violators_sql(
     just the ordered BINs (no last cover).
     """
     total = ", count(*) OVER () AS total" if limit else ""
-    obliged_covered = OBLIGED_COVERED_TEMPLATE.format(only=ONLY_BINS if only_bins else "")
+    obliged_covered = OBLIGED_COVERED_TEMPLATE.format(
+        only=ONLY_BINS if only_bins else "",
+        covered_only=COVERED_ONLY_OBLIGED if only_bins else "",
+    )
     outer = (
         "SELECT p.employer_bin FROM (" if bins_only else "SELECT p.*, lc.last_cover_ends_on FROM ("
     )

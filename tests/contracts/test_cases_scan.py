@@ -130,7 +130,7 @@ def test_seed002_notice_moves_an_open_case_to_notified_and_records_who(load_esut
 
 
 @pytest.mark.django_db
-def test_case_moves_follow_the_allowed_transitions(load_esutd, make_user):
+def test_seed002_case_moves_follow_the_allowed_transitions(load_esutd, make_user):
     load_esutd([employment()])
     scan_violators(on=D)
     case = ViolatorCase.objects.get()

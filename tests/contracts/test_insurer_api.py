@@ -124,7 +124,7 @@ def test_cl6_7_8_terminate_writes_a_new_version(client):
     assert missing.status_code == 400 and "termination_reason" in missing.json()["errors"]
 
 
-def test_bulk_stores_valid_items_and_answers_per_item(client):
+def test_cl5_bulk_stores_valid_items_and_answers_per_item(client):
     client.post(URL, body(contract_number="A"), format="json")
     items = [
         body(contract_number="A"),  # unchanged
@@ -145,7 +145,7 @@ def test_bulk_stores_valid_items_and_answers_per_item(client):
     assert too_many.status_code == 400
 
 
-def test_list_is_paginated_and_filters_by_updated_since(client):
+def test_cl5_list_is_paginated_and_filters_by_updated_since(client):
     client.post(URL, body(contract_number="1"), format="json")
     client.post(URL, body(contract_number="2"), format="json")
     page = client.get(URL).json()
@@ -155,7 +155,7 @@ def test_list_is_paginated_and_filters_by_updated_since(client):
     assert client.get(URL, {"updated_since": "yesterday"}).status_code == 400
 
 
-def test_under_insurance_flags_beside_the_contract(client, load_esutd):
+def test_seed002_under_insurance_flags_beside_the_contract(client, load_esutd):
     load_esutd(
         [
             employment(employer_bin=EMPLOYER_BIN, employee_iin=IINS[i], contract_number=str(i))

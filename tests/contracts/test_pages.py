@@ -48,7 +48,7 @@ def test_seed002_inspector_sees_the_violators_of_their_region_only(client, make_
     assert client.get(f"/osns/cases/{other.pk}/").status_code == 404
 
 
-def test_violators_filters_and_exports(client, make_user, cases):
+def test_seed002_violators_filters_and_exports(client, make_user, cases):
     client.force_login(make_user("chief_inspector"))
     html = client.get("/osns/violators/", {"region": "71"}).content.decode()
     assert OTHER_BIN in html and HEAD_BIN not in html
@@ -89,7 +89,7 @@ def test_seed002_batch_of_a_region_prints_as_one_pdf(client, make_user, cases):
     assert ViolatorCase.objects.get(employer_bin=HEAD_BIN).state == "open"
 
 
-def test_coverage_page_shows_the_share_by_region(client, make_user, cases):
+def test_seed002_coverage_page_shows_the_share_by_region(client, make_user, cases):
     osns(HEAD_BIN, "2025-01-01", "2030-12-31")
     client.force_login(make_user("chief_inspector"))
     html = client.get("/osns/coverage/").content.decode()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
-from contracts import selectors
+from contracts import coverage, selectors
 from contracts.models import EmploymentContract
 from core.models import Organisation
 
@@ -22,7 +23,7 @@ def violators(on=D, region=None) -> dict[str, dict]:
     return {row["employer_bin"]: row for row in page.rows}
 
 
-def test_esutd_feed_loads_versions_and_registers_employers(load_esutd):
+def test_seed002_esutd_feed_loads_versions_and_registers_employers(load_esutd):
     summary, rejections = load_esutd(
         [
             employment(),
@@ -42,7 +43,7 @@ def test_esutd_feed_loads_versions_and_registers_employers(load_esutd):
     assert Organisation.objects.filter(bin=BRANCH_BIN).exists()
 
 
-def test_esutd_period_ending_before_its_start_is_rejected_and_the_rest_loads(load_esutd):
+def test_seed002_esutd_period_ending_before_its_start_is_rejected_and_the_rest_loads(load_esutd):
     summary, rejections = load_esutd(
         [
             employment(ends_on="2024-12-31"),
@@ -110,6 +111,28 @@ def test_dom1_a_branch_is_covered_by_its_heads_contract(load_esutd):
     assert set(violators()) == {OTHER_BIN}
 
 
+def test_dom1_a_few_employers_judged_alone_are_covered_by_their_heads_contract(load_esutd):
+    # A page of the list judges only its employers (here not the head), reading only
+    # their own and their heads' contracts: the same answer as the whole list.
+    load_esutd(
+        [
+            employment(employer_bin=BRANCH_BIN, head_bin=HEAD_BIN, contract_number="Ф-1"),
+            employment(employer_bin=OTHER_BIN, contract_number="O-1"),
+            employment(contract_number="H-1"),
+        ]
+    )
+    osns(HEAD_BIN, "2025-01-01", "2025-12-31")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            coverage.violators_sql(only_bins=True),
+            {"on": D, "bins": [BRANCH_BIN, OTHER_BIN]},
+        )
+        judged = {row[0] for row in cursor.fetchall()}
+        cursor.execute(coverage.violators_sql(), {"on": D})
+        whole = {row[0] for row in cursor.fetchall()}
+    assert judged == whole == {OTHER_BIN}
+
+
 def test_seed002_violators_are_computed_for_any_date_from_facts_in_force_now(load_esutd):
     load_esutd([employment()], day="20250301")
     # A later delivery ends the contract: the past is judged by the current version too.
@@ -118,7 +141,7 @@ def test_seed002_violators_are_computed_for_any_date_from_facts_in_force_now(loa
     assert HEAD_BIN in violators(on=dt.date(2025, 1, 15))
 
 
-def test_violators_of_one_region(load_esutd):
+def test_seed002_violators_of_one_region(load_esutd):
     load_esutd(
         [
             employment(),
