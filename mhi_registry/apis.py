@@ -11,6 +11,8 @@ import os
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -81,6 +83,19 @@ class ProfileTokenAuthentication(TokenAuthentication):
             DEFAULT_DB_ALIAS, ("key", "user_id", "created"), (key, user.pk, row[0])
         )
         return (user, token)
+
+
+class ProfileTokenScheme(OpenApiAuthenticationExtension):
+    """The look-up endpoints' token scheme in the OpenAPI schema: the same
+    ``Authorization: Token <key>`` header as everywhere, under a name of its own."""
+
+    target_class = ProfileTokenAuthentication
+    name = "lookupTokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix="Token"
+        )
 
 
 class LookupRateThrottle(UserRateThrottle):
