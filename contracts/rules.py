@@ -19,14 +19,14 @@ from django.db import connection
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.feeds import DATE, DECIMAL, INT, MONTH, get_feed
+from core.feeds import get_feed
 from core.feeds import sql as feed_sql
+from core.feeds.declarations import SQL_TYPES
 
 from .models import MINIMUM_PREMIUM_KZT, EmploymentContract, OsnsContract
 
 FEED = "esbd_contracts"
 
-SQL_TYPES = {DATE: "date", MONTH: "date", DECIMAL: "numeric", INT: "integer"}
 
 WORKERS_BELOW_REGISTRY = _(
     "workers_count is below the employees in the employment-contract registry on starts_on."
@@ -45,7 +45,7 @@ def judge(values: Mapping[str, Any]) -> tuple[dict[str, list[str]], list[dict[st
         if column.text_like and value is None:
             value = ""
         params.append(None if value is None else str(value))
-        selects.append(f"%s::{SQL_TYPES.get(column.type, 'text')} AS {feed_sql.ident(column.name)}")
+        selects.append(f"%s::{SQL_TYPES[column.type]} AS {feed_sql.ident(column.name)}")
     checks = ", ".join(f"(({rule.check}) IS NOT FALSE)" for rule in feed.rules)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -58,6 +58,14 @@ CHOICE = "choice"
 COLUMN_TYPES = (TEXT, DATE, MONTH, DECIMAL, INT, IIN_BIN, KATO, OKED, CHOICE)
 # Types stored as text: an empty cell is stored as "" (never NULL).
 TEXT_LIKE_TYPES = (TEXT, IIN_BIN, KATO, OKED, CHOICE)
+# The PostgreSQL type a checked cell of each column type is read as.
+SQL_TYPES = {
+    **dict.fromkeys(TEXT_LIKE_TYPES, "text"),
+    DATE: "date",
+    MONTH: "date",
+    DECIMAL: "numeric",
+    INT: "integer",
+}
 
 # What a failing rule does with its row (FEEDS.md: "reject only what cannot be read;
 # flag what looks wrong").

@@ -399,7 +399,7 @@ def _load(
                 ),
             )
             timings["insert"] = timings.get("insert", 0.0) + time.perf_counter() - started
-        elif not facts_exist and _worth_building_indexes_after(cursor, statements):
+        elif not facts_exist and _worth_building_indexes_after(cursor, statements, staged):
             started = time.perf_counter()
             with _indexes_built_after(cursor, statements):
                 run("insert", statements.insert())
@@ -468,17 +468,16 @@ def _load(
     return summary
 
 
-# A first delivery of at least this many rows into an empty fact table builds the
+# A first delivery of at least this many records into an empty fact table builds the
 # table's indexes after the insert (one sorted pass each) instead of row by row.
 BUILD_INDEXES_AFTER_ROWS = 10_000
 
 
-def _worth_building_indexes_after(cursor, statements: LoadStatements) -> bool:
-    cursor.execute(statements.fact_is_empty())
-    if not cursor.fetchone()[0]:
+def _worth_building_indexes_after(cursor, statements: LoadStatements, staged: int) -> bool:
+    if staged < BUILD_INDEXES_AFTER_ROWS:
         return False
-    cursor.execute("SELECT count(*) FROM feed_win")
-    return cursor.fetchone()[0] >= BUILD_INDEXES_AFTER_ROWS
+    cursor.execute(statements.fact_is_empty())
+    return cursor.fetchone()[0]
 
 
 @contextmanager

@@ -27,21 +27,10 @@ from core.models import FeedRejection
 
 from . import sql
 from .cells import checked_columns
-from .declarations import CHOICE, DATE, DECIMAL, IIN_BIN, INT, KATO, MONTH, OKED, TEXT, Feed
+from .declarations import SQL_TYPES, Feed
 
 WORK_TABLES = ("feed_checked", "feed_dup", "feed_prev")
 
-SQL_TYPES = {
-    TEXT: "text",
-    IIN_BIN: "text",
-    KATO: "text",
-    OKED: "text",
-    CHOICE: "text",
-    DATE: "date",
-    MONTH: "date",
-    DECIMAL: "numeric",
-    INT: "integer",
-}
 WORK_VIEWS = ("feed_new", "feed_win", "feed_valid")
 
 
