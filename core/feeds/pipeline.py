@@ -356,7 +356,7 @@ def _load(
         rules = statements.apply_rules()
         if rules:
             run("check", rules)
-        run("check", "ANALYZE feed_checked")
+        run("check", statements.analyze_checked())
         tracker.step("rejections", staged)
         run("rejections", statements.rejections())
         if feed.file_rules:
@@ -408,7 +408,7 @@ def _load(
             run("insert", statements.insert())
         if feed.flag_rules:
             run("flags", statements.flags())
-        cursor.execute(statements.counts())
+        cursor.execute(statements.counts(facts_exist=facts_exist))
         rows, rejected, valid, superseded, new, flagged = cursor.fetchone()
         tracker.step("post_load", rows)
         context = LoadContext(

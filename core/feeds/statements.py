@@ -357,13 +357,30 @@ class LoadStatements:
             "AS u(col, val, reason) WHERE w.flag_reasons IS NOT NULL AND u.reason IS NOT NULL"
         )
 
-    def counts(self) -> str:
-        """rows, rejected, valid, superseded, new, flagged."""
+    def analyze_checked(self) -> str:
+        """Statistics of the work table for the columns the later statements filter, group
+        and join on (the other columns are only carried)."""
+        columns = ["ok", *self.feed.identity]
+        if self.feed.partition_by and self.feed.partition_by not in columns:
+            columns.append(self.feed.partition_by)
+        return f"ANALYZE feed_checked ({', '.join(sql.ident(c) for c in columns)})"
+
+    def counts(self, *, facts_exist: bool) -> str:
+        """rows, rejected, valid, superseded, new, flagged.
+
+        On a first delivery (``feed_new`` a view of the winners) every winner is new, so
+        the winners are not read again; the flagged rows are counted from the flag
+        records just written, not by computing the flags once more."""
+        new = "(SELECT count(*) FROM feed_new)" if facts_exist else "c.valid - d.extra"
+        flagged = (
+            f"(SELECT count(DISTINCT row_number) FROM {self.rejection_table} "
+            f"WHERE feed_file_id = {self.file_id} AND kind = 'flag')"
+            if self.feed.flag_rules
+            else "0"
+        )
         return (
-            "SELECT (SELECT count(*) FROM feed_checked), "
-            "(SELECT count(*) FROM feed_checked WHERE NOT ok), "
-            "(SELECT count(*) FROM feed_checked WHERE ok), "
-            "(SELECT COALESCE(sum(n - 1), 0)::bigint FROM feed_dup), "
-            "(SELECT count(*) FROM feed_new), "
-            "(SELECT count(*) FROM feed_win WHERE flag_reasons IS NOT NULL)"
+            f"SELECT c.rows, c.rejected, c.valid, d.extra, {new}, {flagged} "
+            "FROM (SELECT count(*) AS rows, count(*) FILTER (WHERE NOT ok) AS rejected, "
+            "count(*) FILTER (WHERE ok) AS valid FROM feed_checked) AS c, "
+            "(SELECT COALESCE(sum(n - 1), 0)::bigint AS extra FROM feed_dup) AS d"
         )
