@@ -182,8 +182,13 @@ ensure_postgres() {
   [ "$(id -u)" -eq 0 ] && chown postgres "$LOCAL/log"
   if ! "${run[@]}" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     say "starting PostgreSQL on port $PG_LOCAL_PORT"
+    # A quarter of the memory for PostgreSQL's buffers (128 MB to 4 GB): the national
+    # registries' tables and indexes are written in place, not read back from disk.
+    local mem_mb buffers_mb
+    mem_mb="$(awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo 2>/dev/null || echo 512)"
+    buffers_mb=$(( mem_mb / 4 )); [ "$buffers_mb" -lt 128 ] && buffers_mb=128; [ "$buffers_mb" -gt 4096 ] && buffers_mb=4096
     "${run[@]}" "$bin/pg_ctl" -D "$data" -l "$LOCAL/log/postgres.log" -w -t 60 \
-      -o "-p $PG_LOCAL_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
+      -o "-p $PG_LOCAL_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_buffers=${buffers_mb}MB -c max_wal_size=8GB" start >/dev/null \
       || die "PostgreSQL did not start (see .local/log/postgres.log)"
   fi
   pg_create_db "$admin" regulator

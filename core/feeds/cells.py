@@ -139,64 +139,69 @@ def trimmed(name: str) -> pl.Expr:
     return pl.when(cell == "").then(None).otherwise(cell)
 
 
-def checked_frame(feed: Feed, frame: pl.LazyFrame, present: tuple[str, ...]) -> pl.LazyFrame:
-    """``frame`` (``row_no``, ``problem``, ``field_count`` and the present columns as text)
-    -> the checked rows (see the module docstring), columns in ``checked_columns`` order."""
-    problem = pl.col("problem")
-    cells = [
-        (trimmed(c.name) if c.name in present else pl.lit(None, dtype=pl.String)).alias(
-            "r__" + c.name
+class CheckedRows:
+    """The checking of one feed's cells, its polars expressions built once per load and
+    applied to every batch (building them costs as much as running them on a small batch)."""
+
+    def __init__(self, feed: Feed, present: tuple[str, ...]) -> None:
+        problem = pl.col("problem")
+        self.cells = [
+            (trimmed(c.name) if c.name in present else pl.lit(None, dtype=pl.String)).alias(
+                "r__" + c.name
+            )
+            for c in feed.columns
+        ]
+        self.errors = [
+            pl.when(problem.is_null())
+            .then(error_expr(c, pl.col("r__" + c.name)))
+            .otherwise(None)
+            .alias("e__" + c.name)
+            for c in feed.columns
+        ]
+        type_ok = problem.is_null()
+        for c in feed.columns:
+            type_ok = type_ok & pl.col("e__" + c.name).is_null()
+        values = [
+            pl.when(pl.col("e__" + c.name).is_null())
+            .then(_normalised(c, pl.col("r__" + c.name)))
+            .otherwise(None)
+            .alias(c.name)
+            for c in feed.columns
+        ]
+        raws = [
+            pl.when(pl.col("e__" + c.name).is_not_null())
+            .then(pl.col("r__" + c.name).str.slice(0, 1000))
+            .otherwise(None)
+            .alias("r__" + c.name)
+            for c in feed.columns
+        ]
+        problem_reason = (
+            pl.when(problem == PROBLEM_FIELD_COUNT)
+            .then(pl.lit(source_text(FIELD_COUNT)))
+            .when(problem == PROBLEM_NUL)
+            .then(pl.lit(source_text(NUL_CHARACTER)))
+            .otherwise(None)
         )
-        for c in feed.columns
-    ]
-    frame = frame.with_columns(cells)
-    errors = [
-        pl.when(problem.is_null())
-        .then(error_expr(c, pl.col("r__" + c.name)))
-        .otherwise(None)
-        .alias("e__" + c.name)
-        for c in feed.columns
-    ]
-    frame = frame.with_columns(errors)
-    type_ok = problem.is_null()
-    for c in feed.columns:
-        type_ok = type_ok & pl.col("e__" + c.name).is_null()
-    values = [
-        pl.when(pl.col("e__" + c.name).is_null())
-        .then(_normalised(c, pl.col("r__" + c.name)))
-        .otherwise(None)
-        .alias(c.name)
-        for c in feed.columns
-    ]
-    raws = [
-        pl.when(pl.col("e__" + c.name).is_not_null())
-        .then(pl.col("r__" + c.name).str.slice(0, 1000))
-        .otherwise(None)
-        .alias("r__" + c.name)
-        for c in feed.columns
-    ]
-    problem_reason = (
-        pl.when(problem == PROBLEM_FIELD_COUNT)
-        .then(pl.lit(source_text(FIELD_COUNT)))
-        .when(problem == PROBLEM_NUL)
-        .then(pl.lit(source_text(NUL_CHARACTER)))
-        .otherwise(None)
-    )
-    problem_value = (
-        pl.when(problem == PROBLEM_FIELD_COUNT)
-        .then(pl.col("field_count").cast(pl.String))
-        .otherwise(None)
-    )
-    return frame.select(
-        pl.col("row_no"),
-        problem_reason.alias("problem"),
-        problem_value.alias("problem_value"),
-        type_ok.alias("type_ok"),
-        type_ok.alias("ok"),
-        *values,
-        *(pl.col("e__" + c.name) for c in feed.columns),
-        *raws,
-    )
+        problem_value = (
+            pl.when(problem == PROBLEM_FIELD_COUNT)
+            .then(pl.col("field_count").cast(pl.String))
+            .otherwise(None)
+        )
+        self.selected = [
+            pl.col("row_no"),
+            problem_reason.alias("problem"),
+            problem_value.alias("problem_value"),
+            type_ok.alias("type_ok"),
+            type_ok.alias("ok"),
+            *values,
+            *(pl.col("e__" + c.name) for c in feed.columns),
+            *raws,
+        ]
+
+    def frame(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """``frame`` (``row_no``, ``problem``, ``field_count`` and the present columns as
+        text) -> the checked rows (see the module docstring), in ``checked_columns`` order."""
+        return frame.with_columns(self.cells).with_columns(self.errors).select(self.selected)
 
 
 def checked_columns(feed: Feed) -> list[str]:
@@ -246,6 +251,7 @@ def direct_batches(
 ) -> Iterator[tuple[int, bytes]]:
     """(rows, CSV for COPY) per batch of a file of one record per line (rows from 2)."""
     names = [f"h{i}" for i in range(width)]
+    checked = CheckedRows(feed, present)
     row_no = 2
     for frame in _arrow_batches(path, names, skip=1):
         rows = frame.height
@@ -261,12 +267,13 @@ def direct_batches(
             *(pl.col(f"h{positions[name]}").alias(name) for name in present),
         )
         row_no += rows
-        yield rows, _csv(checked_frame(feed, frame.lazy(), present))
+        yield rows, _csv(checked.frame(frame.lazy()))
 
 
 def spool_batches(feed: Feed, path: Path, present: tuple[str, ...]) -> Iterator[tuple[int, bytes]]:
     """(rows, CSV for COPY) per batch of the spool ``files.write_spool`` writes."""
     names = ["row_no", "problem", "field_count", *present]
+    checked = CheckedRows(feed, present)
     for frame in _arrow_batches(path, names, line_breaks=True):
         frame = frame.with_columns(
             pl.col("row_no").cast(pl.Int64),
@@ -276,7 +283,7 @@ def spool_batches(feed: Feed, path: Path, present: tuple[str, ...]) -> Iterator[
             .otherwise(pl.col("problem"))
             .alias("problem"),
         )
-        yield frame.height, _csv(checked_frame(feed, frame.lazy(), present))
+        yield frame.height, _csv(checked.frame(frame.lazy()))
 
 
 def _csv(frame: pl.LazyFrame) -> bytes:

@@ -60,7 +60,12 @@ INTERRUPTED = gettext_noop(
     "Interrupted: the process loading this file ended before finishing; nothing of it was loaded."
 )
 
-WORK_MEM = "64MB"
+# Sorts and hashes over a whole file (the identities of 2 000 000 rows, the stored versions
+# they are compared with) fit in memory instead of spilling to disk; one load of a feed
+# runs at a time.
+WORK_MEM = "256MB"
+# Building the fact table's indexes after a first delivery: one sort in memory each.
+MAINTENANCE_WORK_MEM = "512MB"
 # Temporary tables (the staging and checked rows) are kept in the backend's own buffers
 # up to this size, then in files: bounded, whatever the size of the file.
 TEMP_BUFFERS = "256MB"
@@ -336,6 +341,7 @@ def _load(
             cursor.execute("SET LOCAL client_connection_check_interval = '1s'")
         # Sorts and hashes over a whole file stay in memory up to this, then spill to disk.
         cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
+        cursor.execute("SET LOCAL maintenance_work_mem = %s", [MAINTENANCE_WORK_MEM])
         # The load's statements run once each: compiling them costs more than it saves.
         cursor.execute("SET LOCAL jit = off")
         # Has effect only before the session's first temporary table (a fresh process).

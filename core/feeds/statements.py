@@ -117,7 +117,7 @@ class LoadStatements:
         ]
 
     def stage(self) -> list[str]:
-        """feed_checked: the checked rows as ``cells.checked_frame`` makes them, typed."""
+        """feed_checked: the checked rows as ``cells.CheckedRows`` makes them, typed."""
         columns = ", ".join(f"{sql.ident(c.name)} {SQL_TYPES[c.type]}" for c in self.feed.columns)
         errors = "".join(
             f", {sql.ident('e__' + c.name)} text, {sql.ident('r__' + c.name)} text"

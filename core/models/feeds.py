@@ -115,6 +115,9 @@ class FeedRejection(models.Model):
         # foreign-key trigger would double the cost of a file of bad rows. Feed files are
         # never deleted (the admin is read-only).
         db_constraint=False,
+        # The index on (feed file, row) serves every look-up by file; a second index
+        # would be written row by row for every rejection.
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.REJECT)
     row_number = models.PositiveIntegerField(
