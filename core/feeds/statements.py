@@ -33,6 +33,9 @@ WORK_TABLES = ("feed_checked", "feed_dup", "feed_prev")
 
 WORK_VIEWS = ("feed_new", "feed_win", "feed_valid")
 
+# Versions of one identity stay below this (the low bits of a version's place).
+VERSION_SPAN = 1 << 20
+
 
 class LoadStatements:
     def __init__(
@@ -243,35 +246,33 @@ class LoadStatements:
                     "true AS becomes_current FROM feed_win AS win",
                 )
             ]
-        # Byte order (C collation) sorts the identities much faster than the database's
-        # language collation; any one order groups them the same.
-        sort_identity = ", ".join(self._sort_key(f"f.{self._fact(n)}", n) for n in feed.identity)
         changed = " OR ".join(
             f"win.{sql.ident(n)} IS DISTINCT FROM p.{sql.ident(n)}" for n in feed.value_columns
         )
-        in_force_first = f"f.{delivered_on} <= {self.delivered}"
-        order = f"{in_force_first} DESC, f.{delivered_on} DESC, f.{version} DESC"
-        pk = self.fact_columns[self.pk_name]
         fact_values = ", ".join(
             f"f.{self._fact(n)} AS {sql.ident(n)}" for n in (*feed.identity, *feed.value_columns)
         )
+        identity = ", ".join(f"win.{sql.ident(n)}" for n in feed.identity)
+        # A stored version's place in the order "delivered later, then loaded later" as one
+        # number: days since 1900 in the high bits, the version (below 2^20) in the low ones.
+        place = f"((f.{delivered_on} - DATE '1900-01-01')::bigint * {VERSION_SPAN} + f.{version})"
+        chosen = "COALESCE(p.in_force_place, p.last_place)"
         previous = (
-            # The version in force on the delivery date, and the identity's newest version:
-            # chosen over narrow rows (keys only), then read whole by primary key.
+            # Per identity, in one hashed pass (no sort): the newest version and delivery,
+            # and the version in force on the delivery date (the latest delivered on or
+            # before it; when none, the latest of all); that version is then read whole.
             "CREATE TEMP TABLE feed_prev ON COMMIT DROP AS "
-            f"SELECT {fact_values}, p.in_force, p.max_version, p.max_delivered FROM ("
-            f"SELECT DISTINCT ON ({sort_identity}) f.{pk} AS fact_id, "
-            f"{in_force_first} AS in_force, "
-            f"max(f.{version}) OVER per_identity AS max_version, "
-            f"max(f.{delivered_on}) OVER per_identity AS max_delivered "
+            f"SELECT {fact_values}, p.in_force_place IS NOT NULL AS in_force, p.max_version, "
+            "p.max_delivered FROM ("
+            f"SELECT {identity}, max(f.{version}) AS max_version, "
+            f"max(f.{delivered_on}) AS max_delivered, "
+            f"max({place}) FILTER (WHERE f.{delivered_on} <= {self.delivered}) AS in_force_place, "
+            f"max({place}) AS last_place "
             f"FROM {self.fact_table} AS f "
             f"JOIN feed_win AS win ON {self._identity_join('win', 'f', right_fact=True)} "
-            f"WHERE {self.fact_filter()} "
-            # The window is sorted as the result is, so one sort serves both.
-            f"WINDOW per_identity AS (PARTITION BY {sort_identity} ORDER BY {order} "
-            "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) "
-            f"ORDER BY {sort_identity}, {order}"
-            f") AS p JOIN {self.fact_table} AS f ON f.{pk} = p.fact_id AND {self.fact_filter()}"
+            f"WHERE {self.fact_filter()} GROUP BY {identity}"
+            f") AS p JOIN {self.fact_table} AS f ON {self._identity_join('p', 'f', right_fact=True)} "
+            f"AND f.{version} = ({chosen} & {VERSION_SPAN - 1})::integer AND {self.fact_filter()}"
         )
         new = (
             # New versions: identities unknown on the delivery date or with other values.
@@ -294,11 +295,6 @@ class LoadStatements:
             ("versions", "ANALYZE feed_new"),
             ("supersede", supersede),
         ]
-
-    def _sort_key(self, expression: str, name: str) -> str:
-        if self.feed.column(name).text_like:
-            return f'({expression}::text COLLATE "C")'
-        return expression
 
     def fact_is_empty(self) -> str:
         return f"SELECT NOT EXISTS (SELECT 1 FROM {self.fact_table})"
