@@ -541,6 +541,17 @@ def test_organisation_follows_the_latest_delivered_row(load_esbd):
     assert employer.name == "Renamed"
 
 
+def test_an_empty_cell_of_the_last_row_keeps_the_files_earlier_value(load_esbd):
+    load_esbd(
+        [
+            contract(contract_number="1", policyholder_kato="111010000", policyholder_oked="41201"),
+            contract(contract_number="2", policyholder_name="Last name", policyholder_kato=""),
+        ]
+    )
+    employer = Organisation.objects.get(bin=EMPLOYER_BIN)
+    assert (employer.name, employer.kato, employer.region_id) == ("Last name", "111010000", "11")
+
+
 def test_existing_organisation_keeps_its_kind(load_esbd):
     Organisation.objects.create(bin=EMPLOYER_BIN, name="Regional department", kind="medical")
     load_esbd([contract()])
