@@ -1,9 +1,10 @@
 """Post-load hook: organisations named by BIN in a feed (FEEDS.md, "Common rules").
 
 An unknown BIN becomes a ``core.Organisation`` of the declared kind. Its name,
-КАТО and ОКЭД follow the latest delivered row: the file's last valid row
-naming the BIN, unless a file of the feed with a later delivery date is
-already loaded. An empty name, КАТО or ОКЭД never erases a known one; the
+КАТО and ОКЭД follow the latest delivered rows: each is the last non-empty
+value the file's valid rows give the BIN, unless a file of the feed with a
+later delivery date is already loaded. An empty name, КАТО or ОКЭД never
+erases a known one; the
 region follows the КАТО's first two digits when they name a known region. An
 existing organisation's kind is never changed.
 """
