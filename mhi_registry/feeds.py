@@ -278,5 +278,6 @@ SECURITY_FORCES = register(
             )
         ],
         post_load=[store_snapshot],
+        importer=import_security_file,
     )
 )

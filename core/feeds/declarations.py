@@ -196,6 +196,11 @@ class Feed:
     ``owner`` names the column holding the BIN of the organisation a row belongs to
     (the insurer of a contract): its rejections and flags carry that BIN, so the
     organisation can be shown the rows of its own that the feed refused.
+
+    ``importer`` replaces ``import_feed_file`` for a file of the feed when its name
+    carries more than the delivery date (a security-forces list's authority):
+    ``importer(path, delivered_on=None) -> FeedSummary``, used by ``import_feed``
+    and the feed's inbox task alike.
     """
 
     name: str
@@ -210,6 +215,7 @@ class Feed:
     partition_by: str | None = None
     partition_interval: str = "month"
     owner: str | None = None
+    importer: Callable[..., Any] | None = None
     _by_name: dict[str, Column] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

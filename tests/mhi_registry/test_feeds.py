@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 
 import pytest
 
@@ -212,3 +214,26 @@ def test_m5_cl64_a_list_repeating_earlier_content_is_a_new_delivery(tmp_path):
     # The same file sent again is nothing new.
     again = import_security_file(tmp_path / "mhi_security_forces_MOD_20261110.csv")
     assert again.duplicate_file and SecuritySnapshot.objects.count() == 4
+
+
+def test_m5_cl64_import_feed_reads_the_authority_and_date_from_the_file_name(tmp_path):
+    from django.core.management import call_command
+
+    from .conftest import SECURITY_COLUMNS, write_csv
+
+    a = make_iin(62)
+    path = write_csv(
+        tmp_path,
+        "mhi_security_forces_MOD_20261102.csv",
+        SECURITY_COLUMNS,
+        security_rows("MOD", [a]),
+    )
+    out = io.StringIO()
+    call_command("import_feed", "mhi_security_forces", str(path), "--no-progress", stdout=out)
+    assert json.loads(out.getvalue())["loaded"] == 1
+    snapshot = SecuritySnapshot.objects.get()
+    assert (snapshot.authority, snapshot.delivered_on, snapshot.persons) == (
+        "MOD",
+        D(2026, 11, 2),
+        1,
+    )

@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import sys
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -81,12 +82,16 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         try:
-            summary = import_feed_file(
-                feed=declared,
-                path=path,
-                delivered_on=delivered_on,
-                progress=report if show else None,
-            )
+            if declared.importer is not None:
+                # The feed reads its own file names (e.g. a security-forces list's authority).
+                summary = declared.importer(Path(path), delivered_on=delivered_on)
+            else:
+                summary = import_feed_file(
+                    feed=declared,
+                    path=path,
+                    delivered_on=delivered_on,
+                    progress=report if show else None,
+                )
         except FeedRefused as exc:
             raise CommandError(f"File refused, nothing loaded: {exc}") from None
         if show and state["step"]:
