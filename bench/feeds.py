@@ -478,7 +478,7 @@ def report(args, name: str, results: list) -> None:
         "",
         f"Run {date.today().isoformat()} on {platform.machine()} ({os.cpu_count()} cores, "
         f"shared with other work: load average {os.getloadavg()[0]:.1f} at the end), "
-        f"PostgreSQL, database `{name}`. Each load is one `manage.py import_feed` process; "
+        f"PostgreSQL, database `<db>_bench_feeds`. Each load is one `manage.py import_feed` process; "
         "its baseline is a `COPY` of the same file into an unindexed table of text columns, "
         "measured just before it. Seconds; `load` runs from reading the file (checksum "
         "included) to the commit, `process` adds starting Python and Django; RSS is the "
