@@ -366,25 +366,8 @@ def main() -> None:
             drop_new_payments(connection)
             path = Path(folder) / f"{PAYMENTS}_20251010.csv"
             write_payments(connection, path, args.payments)
-            copy = raw_copy(connection, path)
-            process, seconds, summary, steps, rss = import_feed(PAYMENTS, path)
             label = f"{PAYMENTS} {args.payments:,} into {args.payments_existing:,}"
-            floor = floor_copy(connection, PAYMENTS)
-            results.append(
-                (
-                    label,
-                    path.stat().st_size / 1e6,
-                    copy,
-                    seconds,
-                    summary,
-                    steps,
-                    rss,
-                    process,
-                    floor,
-                )
-            )
-            print(results[-1], flush=True)
-            report(args, name, results)  # each figure kept as soon as it is measured
+            summary = measure(args, connection, results, PAYMENTS, label, path, floor=True)
             assert summary["loaded"] == args.payments, summary
             with connection.cursor() as cursor:
                 cursor.execute("SELECT count(*) FROM feedapp_payment")
@@ -400,31 +383,27 @@ def main() -> None:
                 (f"esbd_contracts {count:,}: 1, all new", first),
                 (f"esbd_contracts {count:,}: 2, {changed:,} changed", second),
             ):
-                copy = raw_copy(connection, path)
-                process, seconds, summary, steps, rss = import_feed(FEED, path)
                 # The floor is that of the rows a file writes: all of a first delivery's.
-                floor = floor_copy(connection, FEED) if path == first else None
-                results.append(
-                    (
-                        label,
-                        path.stat().st_size / 1e6,
-                        copy,
-                        seconds,
-                        summary,
-                        steps,
-                        rss,
-                        process,
-                        floor,
-                    )
-                )
-                print(results[-1], flush=True)
-                report(args, name, results)  # each figure kept as soon as it is measured
+                measure(args, connection, results, FEED, label, path, floor=path == first)
             assert results[-2][4]["loaded"] == count and results[-2][4]["rejected"] == 0
             assert results[-1][4]["loaded"] == changed
             first.unlink()
             second.unlink()
         if args.bad:
             measure_bad(args, connection, folder, results)
+
+
+def measure(args, connection, results: list, feed: str, label: str, path: Path, *, floor: bool):
+    """One load beside its baseline COPY (just before) and its floor (just after), kept in
+    ``results`` and reported at once. Returns the load's summary."""
+    copy = raw_copy(connection, path)
+    process, seconds, summary, steps, rss = import_feed(feed, path)
+    floor_seconds = floor_copy(connection, feed) if floor and summary["loaded"] else None
+    size = path.stat().st_size / 1e6
+    results.append((label, size, copy, seconds, summary, steps, rss, process, floor_seconds))
+    print(results[-1], flush=True)
+    report(args, name_of(connection), results)  # each figure kept as soon as it is measured
+    return summary
 
 
 def write_bad_esbd(path: Path, count: int) -> None:
@@ -452,14 +431,7 @@ def measure_bad(args, connection, folder: str, results: list) -> None:
         (f"esbd_contracts {args.bad:,}: every row rejected", bad),
     ):
         reset_esbd(connection)
-        copy = raw_copy(connection, path)
-        process, seconds, summary, steps, rss = import_feed(FEED, path)
-        floor = floor_copy(connection, FEED) if summary["loaded"] else None
-        results.append(
-            (label, path.stat().st_size / 1e6, copy, seconds, summary, steps, rss, process, floor)
-        )
-        print(results[-1], flush=True)
-        report(args, name_of(connection), results)
+        measure(args, connection, results, FEED, label, path, floor=path == good)
         path.unlink()
     assert results[-1][4]["rejected"] == args.bad and results[-1][4]["loaded"] == 0
 
