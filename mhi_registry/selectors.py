@@ -115,23 +115,29 @@ class Lookup:
     stretch: bool = False  # add covered_from (the FHIR benefitPeriod's start)
 
 
-# The store's rows of the asked IINs and whether each is queued for a refresh: one
-# indexed query for 1 to 1 000 IINs (the segments as text, parsed by ``json.loads``).
-# The IINs (checked: 12 digits each) travel as one comma-separated text: psycopg2
-# quotes a list's items one by one, which cost more than the query for 1 000 of them.
+# The store's rows of the asked IINs: whether each answers for the knowledge date
+# (computed for it or before, valid after it, not queued for a refresh), with its
+# timeline as text; one indexed query for 1 to 1 000 IINs. The IINs (checked: 12
+# digits each) travel as one comma-separated text: psycopg2 quotes a list's items one
+# by one, which cost more than the query for 1 000 of them.
 STORE_ROWS_SQL = """
-    SELECT s.iin, s.computed_for, s.valid_until, s.segments::text,
-           EXISTS (SELECT 1 FROM {pending} AS p WHERE p.iin = s.iin)
+    SELECT s.iin,
+           s.computed_for <= %(as_of)s AND (s.valid_until IS NULL OR %(as_of)s < s.valid_until)
+           AND NOT EXISTS (SELECT 1 FROM {pending} AS p WHERE p.iin = s.iin),
+           s.segments::text
     FROM {status} AS s WHERE s.iin = ANY(string_to_array(%(iins)s, ','))
     UNION ALL
-    SELECT p.iin, NULL, NULL, NULL, true FROM {pending} AS p
+    SELECT p.iin, false, NULL FROM {pending} AS p
     WHERE p.iin = ANY(string_to_array(%(iins)s, ','))
       AND NOT EXISTS (SELECT 1 FROM {status} AS s WHERE s.iin = p.iin)
 """
 
 
-def _store_rows(iins: list[str], audit: tuple[str, dict] | None = None) -> dict[str, tuple]:
-    """IIN -> (computed_for, valid_until, timeline rows or None, queued for a refresh).
+def _store_rows(
+    iins: list[str], as_of: dt.date, audit: tuple[str, dict] | None = None
+) -> dict[str, tuple[bool, str | None]]:
+    """IIN -> (the row answers for ``as_of``, its timeline as JSON text), for the asked
+    IINs with a row in the store or queued for a refresh.
 
     ``audit``: the audit row's INSERT (``_audit_insert``), run by the same statement
     (a data-modifying WITH), so a look-up costs one round trip to the database."""
@@ -139,19 +145,13 @@ def _store_rows(iins: list[str], audit: tuple[str, dict] | None = None) -> dict[
         status=connection.ops.quote_name(PersonStatus._meta.db_table),
         pending=connection.ops.quote_name(PendingRefresh._meta.db_table),
     )
-    params: dict = {"iins": ",".join(iins)}
+    params: dict = {"iins": ",".join(iins), "as_of": as_of}
     if audit is not None:
         sql = f"WITH audit AS ({audit[0]}) {sql}"
         params.update(audit[1])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    # All timelines parsed by one json.loads call (one per row costs more than the rest).
-    timelines = json.loads("[" + ",".join(row[3] or "null" for row in rows) + "]")
-    return {
-        row[0]: (row[1], row[2], timeline, row[4])
-        for row, timeline in zip(rows, timelines, strict=True)
-    }
+        return {iin: (fresh, text) for iin, fresh, text in cursor.fetchall()}
 
 
 def status_answers(
@@ -177,7 +177,7 @@ def status_answers(
         valid = list(dict.fromkeys(item for item, error in items if error is None))
     if valid and not lookup.full:
         insert = _audit_insert(audit, lookup=lookup, iins=iins) if audit is not None else None
-        rows = _store_rows(valid, insert)
+        rows = _store_rows(valid, lookup.as_of, insert)
     else:
         rows = {}
         if audit is not None:
@@ -185,6 +185,7 @@ def status_answers(
     store_built: bool | None = True if rows else None
     on, as_of = lookup.on.isoformat(), lookup.as_of.isoformat()
     knp = windows = None
+    same: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
     for item, error in items:
         if error is not None:
@@ -201,19 +202,18 @@ def status_answers(
                         store.not_insured(iin=iin, on=on, as_of=as_of, stretch=lookup.stretch)
                     )
                     continue
-            else:
-                computed_for, valid_until, raw, pending = row
-                if (
-                    not pending
-                    and computed_for <= lookup.as_of
-                    and (valid_until is None or lookup.as_of < valid_until)
-                ):
-                    results.append(
-                        store.stored_answer(
-                            raw, iin=iin, on=on, as_of=as_of, stretch=lookup.stretch
-                        )
+            elif row[0]:
+                # People with the same timeline get the same answer: each distinct
+                # timeline of the batch is parsed and read once.
+                held = same.get(row[1])
+                if held is None:
+                    held = same[row[1]] = store.stored_answer(
+                        json.loads(row[1]), iin=iin, on=on, as_of=as_of, stretch=lookup.stretch
                     )
-                    continue
+                    results.append(held)
+                else:
+                    results.append({**held, "iin": iin})
+                continue
         if knp is None:
             knp, windows = knp_rules(), failure_windows()
         answer = engine_answer(iin, on=lookup.on, as_of=lookup.as_of, knp=knp, windows=windows)

@@ -335,3 +335,17 @@ def test_mhi_status_command_prints_whole_answers_and_fails_after_a_bad_iin(stude
     assert lines[0]["iin"] == student and lines[0]["basis"] == "CATEGORY"
     assert lines[0]["explanation"] and lines[1]["iin"] == "42" and "error" in lines[1]
     assert StatusLookup.objects.get(channel="command").iins == [student, "42"]
+
+
+def test_status_people_with_one_timeline_get_their_own_answers(medical, student):
+    twin = make_iin(8, "050505")
+    fact = CategoryPeriod.objects.get(iin=student)
+    fact.pk, fact.iin = None, twin
+    fact.save()
+    store.refresh_people([twin], as_of=TODAY)
+    results = medical.post(
+        "/api/v1/mhi/status/", {"iins": [student, twin, student]}, format="json"
+    ).json()["results"]
+    assert [r["iin"] for r in results] == [student, twin, student]
+    assert results[0] == {**results[1], "iin": student} == results[2]
+    assert results[1]["insured"] is True
