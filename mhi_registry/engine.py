@@ -168,8 +168,8 @@ class KnpRule:
 class MonthPay(NamedTuple):
     """What M3 needs of one month P: the sums counted within the twelve-month window."""
 
-    net: Decimal  # cover-giving КНП rows
-    net_month_start: Decimal  # of which month-start КНП rows
+    net: Decimal  # cover-giving КНП rows (the store's SQL path: the sum's sign)
+    net_month_start: Decimal  # of which month-start КНП rows (ditto)
     first_payment_date: dt.date | None  # earliest received_on of positive payment-date rows
 
 
