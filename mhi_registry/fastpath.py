@@ -151,7 +151,9 @@ class LookupFastPath:
         # As DRF's JSONRenderer writes it (compact, UTF-8, the two line separators escaped).
         body = json.dumps({"results": results}, ensure_ascii=False, separators=(",", ":"))
         body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-        response = HttpResponse(body.encode(), content_type="application/json")
+        content = body.encode()
+        response = HttpResponse(content, content_type="application/json")
+        response["Content-Length"] = str(len(content))  # as CommonMiddleware sets it
         response["Allow"] = "POST, OPTIONS"
         response["Vary"] = "Accept"
         response["X-Frame-Options"] = settings.X_FRAME_OPTIONS

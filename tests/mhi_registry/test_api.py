@@ -150,6 +150,7 @@ def test_status_lean_path_answers_as_the_api_view(
     assert lean.status_code == plain.status_code == 200
     assert lean.content == plain.content
     assert lean["Content-Type"] == plain["Content-Type"] == "application/json"
+    assert lean["Content-Length"] == str(len(lean.content))
     audits = list(StatusLookup.objects.order_by("pk"))
     assert len(audits) == 2 and audits[0].user_id == user.pk
     assert audits[0].iins == [student, unknown, student] and audits[0].channel == "api"
