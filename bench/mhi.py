@@ -142,7 +142,9 @@ def main() -> None:
     parser.add_argument(
         "--daily-rows", type=int, default=0, help="rows of the daily payments file (default: N)"
     )
-    parser.add_argument("--keep", action="store_true", help="reuse generated data")
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse generated data (an earlier daily file goes)"
+    )
     parser.add_argument(
         "--generate-only", action="store_true", help="generate the data and stop (then --keep)"
     )
@@ -188,6 +190,14 @@ def main() -> None:
             cur.execute("DELETE FROM core_feedrejection")
             cur.execute("DELETE FROM core_feedfile")
             timed("generate (SQL)", lambda: generate(cur, args.people, today), results)
+        else:
+            # The daily file of an earlier run is loaded again: its rows and files go.
+            cur.execute("DELETE FROM mhi_registry_payment WHERE reference LIKE 'D-%'")
+            cur.execute("TRUNCATE mhi_registry_pendingrefresh")
+            daily = "SELECT id FROM core_feedfile WHERE feed = 'mhi_payments'"
+            cur.execute(f"DELETE FROM core_feedrejection WHERE feed_file_id IN ({daily})")
+            cur.execute(f"DELETE FROM core_feedfile WHERE id IN ({daily})")
+            cur.execute("ANALYZE mhi_registry_payment")
         sizes = counts(cur)
     print("sizes:", sizes, flush=True)
     if args.generate_only:

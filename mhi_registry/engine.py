@@ -168,8 +168,8 @@ class KnpRule:
 class MonthPay(NamedTuple):
     """What M3 needs of one month P: the sums counted within the twelve-month window."""
 
-    net: Decimal  # cover-giving КНП rows
-    net_month_start: Decimal  # of which month-start КНП rows
+    net: Decimal  # cover-giving КНП rows (the store's SQL path: the sum's sign)
+    net_month_start: Decimal  # of which month-start КНП rows (ditto)
     first_payment_date: dt.date | None  # earliest received_on of positive payment-date rows
 
 
@@ -323,10 +323,20 @@ def paid_months(
     return {p: MonthPay(e[0], e[1], e[2]) for p, e in sums.items()}
 
 
-def payment_intervals(months: Mapping[dt.date, MonthPay]) -> list[Interval]:
-    """M3 (cl. 10, 11) and M4 (cl. 10, Law art. 5 p. 2)."""
+def payment_intervals(
+    months: Mapping[dt.date, MonthPay], *, merged: bool = False
+) -> list[Interval]:
+    """M3 (cl. 10, 11) and M4 (cl. 10, Law art. 5 p. 2).
+
+    ``merged``: the M3 intervals that touch, and the M4 ones that overlap or touch,
+    each joined into one without their facts (the timeline's input: it joins them
+    anyway, and a year of paid months is then two intervals, not 24); an
+    explanation needs them month by month.
+    """
     paid = sorted(p for p, m in months.items() if m.net > 0)
     out: list[Interval] = []
+    cover: list | None = None  # merged: the current [start, end) of M3, of M4
+    kept: list | None = None
     run, previous = 0, -2  # consecutive paid months ending at the current one
     for period in paid:
         pay = months[period]
@@ -334,24 +344,41 @@ def payment_intervals(months: Mapping[dt.date, MonthPay]) -> list[Interval]:
         run = run + 1 if index == previous + 1 else 1
         previous = index
         next_month = month_of_index(index + 1)  # periods are first days of months
+        start = None
         if pay.net_month_start > 0:
-            out.append(Interval(period, next_month, PAYMENT, None, "M3", (period, pay)))
+            start = period
         elif pay.first_payment_date is not None:
             start = max(period, pay.first_payment_date)
-            if start < next_month:
-                out.append(Interval(start, next_month, PAYMENT, None, "M3", (period, pay)))
+            if start >= next_month:
+                start = None
         # k = 6 when each of the 60 months L-59..L is paid, else 3.
         k = 6 if run >= 60 else 3
-        out.append(
-            Interval(
-                next_month,
-                month_of_index(index + 1 + k),
-                PAYMENT_RETENTION,
-                None,
-                "M4",
-                (period, pay, k),
+        kept_until = month_of_index(index + 1 + k)
+        if not merged:
+            if start is not None:
+                out.append(Interval(start, next_month, PAYMENT, None, "M3", (period, pay)))
+            out.append(
+                Interval(next_month, kept_until, PAYMENT_RETENTION, None, "M4", (period, pay, k))
             )
-        )
+            continue
+        if start is not None:
+            if cover is not None and start <= cover[1]:
+                cover[1] = next_month  # months in order: the later month ends later
+            else:
+                if cover is not None:
+                    out.append(Interval(cover[0], cover[1], PAYMENT, None, "M3"))
+                cover = [start, next_month]
+        if kept is not None and next_month <= kept[1]:
+            if kept_until > kept[1]:  # after a gap, k may fall from 6 to 3
+                kept[1] = kept_until
+        else:
+            if kept is not None:
+                out.append(Interval(kept[0], kept[1], PAYMENT_RETENTION, None, "M4"))
+            kept = [next_month, kept_until]
+    if cover is not None:
+        out.append(Interval(cover[0], cover[1], PAYMENT, None, "M3"))
+    if kept is not None:
+        out.append(Interval(kept[0], kept[1], PAYMENT_RETENTION, None, "M4"))
     return out
 
 
@@ -430,16 +457,16 @@ def _manual_ref(inc: ManualFact) -> dict[str, Any]:
 
 
 def base_intervals(
-    facts: PersonFacts, *, as_of: dt.date, knp: Mapping[str, KnpRule]
+    facts: PersonFacts, *, as_of: dt.date, knp: Mapping[str, KnpRule], merged: bool = False
 ) -> list[Interval]:
-    """M1-M6 with knowledge ``as_of``."""
+    """M1-M6 with knowledge ``as_of`` (``merged``: see ``payment_intervals``)."""
     if facts.months is not None:
         months = facts.months[as_of]
     else:
         months = paid_months(in_force(facts.payments, as_of), knp)
     return [
         *category_intervals(in_force(facts.categories, as_of)),
-        *payment_intervals(months),
+        *payment_intervals(months, merged=merged),
         *security_intervals(facts.snapshots, as_of),
         *manual_intervals(facts.manual, as_of),
     ]
@@ -468,19 +495,25 @@ def intervals(
     knp: Mapping[str, KnpRule],
     windows: Sequence[FailureWindow] = (),
     base: list[Interval] | None = None,
+    merged: bool = False,
 ) -> list[Interval]:
     """All intervals M1-M7 known on ``as_of``.
 
     M7 (cl. 13): a window ``[fs, fe)`` covers whoever was insured on ``fs - 1``
     by the other rules, judged with knowledge ``min(as_of, fs - 1)``.
     ``base`` may pass M1-M6 already computed for ``as_of`` (reused when a window
-    starts after ``as_of``).
+    starts after ``as_of``). ``merged``: the paid months' intervals joined (for a
+    timeline, not an explanation; see ``payment_intervals``).
     """
-    out = list(base) if base is not None else base_intervals(facts, as_of=as_of, knp=knp)
+    out = (
+        list(base)
+        if base is not None
+        else base_intervals(facts, as_of=as_of, knp=knp, merged=merged)
+    )
     for window in windows_in_force(windows, as_of):
         eve = window.starts_on - DAY
         known = min(as_of, eve)
-        seen = out if known == as_of else base_intervals(facts, as_of=known, knp=knp)
+        seen = out if known == as_of else base_intervals(facts, as_of=known, knp=knp, merged=merged)
         if any(i.contains(eve) for i in seen if i.basis != FREEZE):
             end = window.ends_on or OPEN
             if end > window.starts_on:

@@ -155,8 +155,8 @@ class CoverageEligibilityApi(APIView):
         if isinstance(on, str):
             on = dt.date.fromisoformat(on)
         lookup = selectors.Lookup(on=on, as_of=today(), full=False, stretch=True)
-        selectors.record_lookup(user=request.user, channel="fhir", lookup=lookup, iins=[iin])
-        result = selectors.status_answers([iin], lookup=lookup)[0]
+        audit = selectors.audit_of(request.user, "fhir")
+        result = selectors.status_answers([iin], lookup=lookup, audit=audit)[0]
         if "error" in result:
             raise FhirError(
                 "value",

@@ -115,37 +115,53 @@ class Lookup:
     stretch: bool = False  # add covered_from (the FHIR benefitPeriod's start)
 
 
-# The store's rows of the asked IINs and whether each is queued for a refresh: one
-# indexed query for 1 to 1 000 IINs (the segments as text, parsed by ``json.loads``).
+# The store's rows of the asked IINs: whether each answers for the knowledge date
+# (computed for it or before, valid after it, not queued for a refresh), with its
+# timeline as text; one indexed query for 1 to 1 000 IINs. The IINs (checked: 12
+# digits each) travel as one comma-separated text: psycopg2 quotes a list's items one
+# by one, which cost more than the query for 1 000 of them.
 STORE_ROWS_SQL = """
-    SELECT s.iin, s.computed_for, s.valid_until, s.segments::text,
-           EXISTS (SELECT 1 FROM {pending} AS p WHERE p.iin = s.iin)
-    FROM {status} AS s WHERE s.iin = ANY(%s)
+    SELECT s.iin,
+           s.computed_for <= %(as_of)s AND (s.valid_until IS NULL OR %(as_of)s < s.valid_until)
+           AND NOT EXISTS (SELECT 1 FROM {pending} AS p WHERE p.iin = s.iin),
+           s.segments::text
+    FROM {status} AS s WHERE s.iin = ANY(string_to_array(%(iins)s, ','))
     UNION ALL
-    SELECT p.iin, NULL, NULL, NULL, true FROM {pending} AS p
-    WHERE p.iin = ANY(%s) AND NOT EXISTS (SELECT 1 FROM {status} AS s WHERE s.iin = p.iin)
+    SELECT p.iin, false, NULL FROM {pending} AS p
+    WHERE p.iin = ANY(string_to_array(%(iins)s, ','))
+      AND NOT EXISTS (SELECT 1 FROM {status} AS s WHERE s.iin = p.iin)
 """
 
 
-def _store_rows(iins: list[str]) -> dict[str, tuple]:
-    """IIN -> (computed_for, valid_until, timeline rows or None, queued for a refresh)."""
+def _store_rows(
+    iins: list[str], as_of: dt.date, audit: tuple[str, dict] | None = None
+) -> dict[str, tuple[bool, str | None]]:
+    """IIN -> (the row answers for ``as_of``, its timeline as JSON text), for the asked
+    IINs with a row in the store or queued for a refresh.
+
+    ``audit``: the audit row's INSERT (``_audit_insert``), run by the same statement
+    (a data-modifying WITH), so a look-up costs one round trip to the database."""
     sql = STORE_ROWS_SQL.format(
         status=connection.ops.quote_name(PersonStatus._meta.db_table),
         pending=connection.ops.quote_name(PendingRefresh._meta.db_table),
     )
+    params: dict = {"iins": ",".join(iins), "as_of": as_of}
+    if audit is not None:
+        sql = f"WITH audit AS ({audit[0]}) {sql}"
+        params.update(audit[1])
     with connection.cursor() as cursor:
-        cursor.execute(sql, [iins, iins])
-        rows = cursor.fetchall()
-    # All timelines parsed by one json.loads call (one per row costs more than the rest).
-    timelines = json.loads("[" + ",".join(row[3] or "null" for row in rows) + "]")
-    return {
-        row[0]: (row[1], row[2], timeline, row[4])
-        for row, timeline in zip(rows, timelines, strict=True)
-    }
+        cursor.execute(sql, params)
+        return {iin: (fresh, text) for iin, fresh, text in cursor.fetchall()}
 
 
-def status_answers(iins: list[Any], *, lookup: Lookup) -> list[dict[str, Any]]:
+def status_answers(
+    iins: list[Any], *, lookup: Lookup, audit: Audit | None = None, checked: bool = False
+) -> list[dict[str, Any]]:
     """One result per IIN, in order: the answer, or ``{iin, error}`` for a malformed IIN.
+
+    ``audit``: who asks, through which channel; the look-up is recorded for audit
+    (``record_lookup``) before any answer is computed, in the store's query when
+    the store is read. ``checked``: the caller has found every item a well-formed IIN.
 
     Trimmed answers for ``as_of`` not before a row's ``computed_for`` (and before
     its ``valid_until``) come from the store, read in one query for the whole
@@ -153,14 +169,25 @@ def status_answers(iins: list[Any], *, lookup: Lookup) -> list[dict[str, Any]]:
     for a refresh go through the engine. A person without a row in a built
     store has no facts: not insured.
     """
-    checked = [(item, iin_error(item)) for item in iins]
-    valid = list({item for item, error in checked if error is None})
-    rows = _store_rows(valid) if valid and not lookup.full else {}
+    if checked:
+        items = [(item, None) for item in iins]
+        valid = list(dict.fromkeys(iins))
+    else:
+        items = [(item, iin_error(item)) for item in iins]
+        valid = list(dict.fromkeys(item for item, error in items if error is None))
+    if valid and not lookup.full:
+        insert = _audit_insert(audit, lookup=lookup, iins=iins) if audit is not None else None
+        rows = _store_rows(valid, lookup.as_of, insert)
+    else:
+        rows = {}
+        if audit is not None:
+            record_lookup(user_id=audit.user_id, channel=audit.channel, lookup=lookup, iins=iins)
     store_built: bool | None = True if rows else None
     on, as_of = lookup.on.isoformat(), lookup.as_of.isoformat()
     knp = windows = None
+    same: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
-    for item, error in checked:
+    for item, error in items:
         if error is not None:
             results.append({"iin": _text(item), "error": error})
             continue
@@ -175,19 +202,18 @@ def status_answers(iins: list[Any], *, lookup: Lookup) -> list[dict[str, Any]]:
                         store.not_insured(iin=iin, on=on, as_of=as_of, stretch=lookup.stretch)
                     )
                     continue
-            else:
-                computed_for, valid_until, raw, pending = row
-                if (
-                    not pending
-                    and computed_for <= lookup.as_of
-                    and (valid_until is None or lookup.as_of < valid_until)
-                ):
-                    results.append(
-                        store.stored_answer(
-                            raw, iin=iin, on=on, as_of=as_of, stretch=lookup.stretch
-                        )
+            elif row[0]:
+                # People with the same timeline get the same answer: each distinct
+                # timeline of the batch is parsed and read once.
+                held = same.get(row[1])
+                if held is None:
+                    held = same[row[1]] = store.stored_answer(
+                        json.loads(row[1]), iin=iin, on=on, as_of=as_of, stretch=lookup.stretch
                     )
-                    continue
+                    results.append(held)
+                else:
+                    results.append({**held, "iin": iin})
+                continue
         if knp is None:
             knp, windows = knp_rules(), failure_windows()
         answer = engine_answer(iin, on=lookup.on, as_of=lookup.as_of, knp=knp, windows=windows)
@@ -199,24 +225,43 @@ def _text(iin: Any) -> str:
     return iin if isinstance(iin, str) else str(iin)
 
 
-def record_lookup(*, user, channel: str, lookup: Lookup, iins: list[Any]) -> None:
+@dataclass(frozen=True)
+class Audit:
+    """Who asks (a user's id, None for a command) and through which channel."""
+
+    user_id: int | None
+    channel: str
+
+
+def audit_of(user, channel: str) -> Audit:
+    return Audit(user.pk if user is not None and user.is_authenticated else None, channel)
+
+
+def _audit_insert(audit: Audit, *, lookup: Lookup, iins: list[Any]) -> tuple[str, dict]:
+    table = connection.ops.quote_name(StatusLookup._meta.db_table)
+    return (
+        f'INSERT INTO {table} (user_id, at, channel, "on", as_of, iins) VALUES (%(user)s, '
+        "%(at)s, %(channel)s, %(on)s, %(as_of)s, %(asked)s::jsonb)",
+        {
+            "user": audit.user_id,
+            "at": timezone.now(),
+            "channel": audit.channel,
+            "on": lookup.on,
+            "as_of": lookup.as_of,
+            "asked": json.dumps([_text(i)[:12] for i in iins]),
+        },
+    )
+
+
+def record_lookup(
+    *, user=None, user_id: int | None = None, channel: str, lookup: Lookup, iins: list[Any]
+) -> None:
     """Audit: one row per request (who, when, through which channel, which IINs), never
     written to logs. A plain INSERT: this runs on every look-up."""
-    table = connection.ops.quote_name(StatusLookup._meta.db_table)
-    user_id = user.pk if user is not None and user.is_authenticated else None
+    audit = audit_of(user, channel) if user is not None else Audit(user_id, channel)
+    sql, params = _audit_insert(audit, lookup=lookup, iins=iins)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} (user_id, at, channel, "on", as_of, iins) '
-            "VALUES (%s, %s, %s, %s, %s, %s::jsonb)",
-            [
-                user_id,
-                timezone.now(),
-                channel,
-                lookup.on,
-                lookup.as_of,
-                json.dumps([_text(i)[:12] for i in iins]),
-            ],
-        )
+        cursor.execute(sql, params)
 
 
 def stale_authorities(*, on: dt.date | None = None) -> list[dict[str, Any]]:

@@ -36,7 +36,9 @@ def today() -> dt.date:
 
 
 def segments_of(facts: engine.PersonFacts, *, as_of, knp, windows) -> list[engine.Segment]:
-    return engine.timeline(engine.intervals(facts, as_of=as_of, knp=knp, windows=windows))
+    return engine.timeline(
+        engine.intervals(facts, as_of=as_of, knp=knp, windows=windows, merged=True)
+    )
 
 
 def encode(segments: list[engine.Segment]) -> list[list]:
@@ -180,12 +182,34 @@ def refresh_pending(*, batch: int = REFRESH_BATCH, as_of: dt.date | None = None)
                 "LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING iin",
                 [batch],
             )
-            iins = tuple(row[0] for row in cursor.fetchall())
+            iins = tuple(sorted(row[0] for row in cursor.fetchall()))
             if not iins:
                 return done
-            selection = Selection(iins=iins)
+            selection = batch_selection(cursor, iins)
             write(compute(selection, as_of=as_of), as_of=as_of, delete=selection)
             done += len(iins)
+
+
+# A batch read as its IIN range when the range holds at most this many stored people
+# per queued one (the people of the range not queued are recomputed too, unchanged).
+DENSE_BATCH = 1.25
+
+
+def batch_selection(cursor, iins: tuple[str, ...]) -> Selection:
+    """The facts of a batch of queued people are read by their IIN range when the
+    batch is dense in it (a load that touched most people: the range scans of the
+    rebuild, on partitions kept in IIN order), else by the list (a few people here
+    and there: one index probe each)."""
+    lo, hi = iins[0], iins[-1] + "0"  # hi: just after the last IIN (12 digits each)
+    table = connection.ops.quote_name(PersonStatus._meta.db_table)
+    limit = int(len(iins) * DENSE_BATCH)
+    cursor.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE iin >= %s AND iin < %s LIMIT %s) AS r",
+        [lo, hi, limit + 1],
+    )
+    if cursor.fetchone()[0] <= limit:
+        return Selection(lo=lo, hi=hi)
+    return Selection(iins=iins)
 
 
 def refresh_people(iins: list[str], *, as_of: dt.date | None = None) -> None:

@@ -194,8 +194,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
             on = form.cleaned_data["on"] or today()
             as_of = form.cleaned_data["as_of"] or today()
             query = selectors.Lookup(on=on, as_of=as_of, full=True)
-            selectors.record_lookup(user=request.user, channel="page", lookup=query, iins=[iin])
-            answer = selectors.status_answers([iin], lookup=query)[0]
+            audit = selectors.audit_of(request.user, "page")
+            answer = selectors.status_answers([iin], lookup=query, audit=audit)[0]
             start = engine.add_months(as_of, -24)
             end = engine.add_months(as_of, 3)
             bands = selectors.timeline_bands(iin, as_of=as_of, start=start, end=end)

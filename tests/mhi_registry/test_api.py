@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import uuid
+from contextlib import nullcontext
 
 import pytest
 from django.core.management import call_command
@@ -110,14 +111,62 @@ def test_status_token_checked_in_one_query_with_the_role(
     user = make_user("medical_system")
     medical = api_client_for(user)
     body = {"iins": [student]}
-    # token + user + profile, the audit row, the store rows: three queries in all
-    with django_assert_max_num_queries(3):
+    # token + user + profile, then the audit row and the store rows in one statement
+    with django_assert_max_num_queries(2):
         assert medical.post("/api/v1/mhi/status/", body, format="json").status_code == 200
     user.is_active = False
     user.save()
     assert medical.post("/api/v1/mhi/status/", body, format="json").status_code == 401
     medical.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     assert medical.post("/api/v1/mhi/status/", body, format="json").status_code == 401
+
+
+def _by_the_api_view(user, body):
+    """The same request answered by the DRF view alone (no lean path in front)."""
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from mhi_registry.apis import StatusApi
+
+    request = APIRequestFactory().post("/api/v1/mhi/status/", body, format="json")
+    force_authenticate(request, user=user)
+    response = StatusApi.as_view()(request)
+    response.render()
+    return response
+
+
+@pytest.mark.parametrize("role", ["medical_system", "mhi_operator"])
+def test_status_lean_path_answers_as_the_api_view(
+    role, make_user, api_client_for, student, django_assert_num_queries
+):
+    user = make_user(role)
+    client = api_client_for(user)
+    unknown = make_iin(9, "070707")
+    body = {"iins": [student, unknown, student], "on": (TODAY + dt.timedelta(days=40)).isoformat()}
+    # the token with the role, then the audit row and the store rows in one statement
+    # (the operator's whole answers come from the engine: more queries there)
+    with django_assert_num_queries(2) if role == "medical_system" else nullcontext():
+        lean = client.post("/api/v1/mhi/status/", body, format="json")
+    plain = _by_the_api_view(user, body)
+    assert lean.status_code == plain.status_code == 200
+    assert lean.content == plain.content
+    assert lean["Content-Type"] == plain["Content-Type"] == "application/json"
+    assert lean["Content-Length"] == str(len(lean.content))
+    audits = list(StatusLookup.objects.order_by("pk"))
+    assert len(audits) == 2 and audits[0].user_id == user.pk
+    assert audits[0].iins == [student, unknown, student] and audits[0].channel == "api"
+    assert (audits[0].on, audits[0].as_of) == (TODAY + dt.timedelta(days=40), TODAY)
+
+
+def test_status_lean_path_leaves_errors_to_the_api_view(medical, student):
+    """Item errors, bad fields, other content types: the view's own answers."""
+    bad = medical.post("/api/v1/mhi/status/", {"iins": [student, "12"]}, format="json")
+    assert bad.status_code == 200 and "error" in bad.json()["results"][1]
+    for body in ({"iins": [student], "on": "1.12.2026"}, {"iins": [student], "as_of": None}):
+        response = medical.post("/api/v1/mhi/status/", body, format="json")
+        assert response.status_code == 400 and response.json()["errors"]
+    form = medical.post("/api/v1/mhi/status/", {"iins": student})
+    assert form.status_code == 415
+    assert StatusLookup.objects.count() == 1
 
 
 def test_status_rate_limited_per_user_window(medical, student, monkeypatch):
@@ -287,3 +336,17 @@ def test_mhi_status_command_prints_whole_answers_and_fails_after_a_bad_iin(stude
     assert lines[0]["iin"] == student and lines[0]["basis"] == "CATEGORY"
     assert lines[0]["explanation"] and lines[1]["iin"] == "42" and "error" in lines[1]
     assert StatusLookup.objects.get(channel="command").iins == [student, "42"]
+
+
+def test_status_people_with_one_timeline_get_their_own_answers(medical, student):
+    twin = make_iin(8, "050505")
+    fact = CategoryPeriod.objects.get(iin=student)
+    fact.pk, fact.iin = None, twin
+    fact.save()
+    store.refresh_people([twin], as_of=TODAY)
+    results = medical.post(
+        "/api/v1/mhi/status/", {"iins": [student, twin, student]}, format="json"
+    ).json()["results"]
+    assert [r["iin"] for r in results] == [student, twin, student]
+    assert results[0] == {**results[1], "iin": student} == results[2]
+    assert results[1]["insured"] is True

@@ -237,3 +237,36 @@ def test_m5_cl64_import_feed_reads_the_authority_and_date_from_the_file_name(tmp
         D(2026, 11, 2),
         1,
     )
+
+
+def test_refresh_reads_a_dense_batch_by_its_range_and_a_sparse_one_by_its_list():
+    from django.db import connection
+
+    from mhi_registry.models import CategoryPeriod
+
+    people = [make_iin(100 + n) for n in range(10)]
+    for n, iin in enumerate(people):
+        CategoryPeriod.objects.create(
+            iin=iin,
+            last_name="Асанов",
+            category="R13" if n % 2 else "R07",
+            assigned_on=D(2026, 1, 1) + dt.timedelta(days=n),
+            assigned_source="MSHE",
+            removed_on=D(2026, 6, 1) if n % 3 else None,
+            delivered_on=D(2026, 1, 2),
+            version=1,
+        )
+    store.rebuild_all(as_of=TODAY)
+    built = dict(PersonStatus.objects.values_list("iin", "segments"))
+    with connection.cursor() as cursor:
+        sparse = store.batch_selection(cursor, (people[0], people[9]))
+        dense = store.batch_selection(cursor, tuple(people[3:8]))
+    assert sparse.iins == (people[0], people[9])
+    assert (dense.iins, dense.lo, dense.hi) == (None, people[3], people[7] + "0")
+    for batch in ([people[0], people[9]], people[3:8]):
+        PersonStatus.objects.update(segments=[])
+        PendingRefresh.objects.bulk_create(PendingRefresh(iin=i) for i in batch)
+        assert store.refresh_pending(as_of=TODAY) == len(batch)
+        after = dict(PersonStatus.objects.values_list("iin", "segments"))
+        assert {i: after[i] for i in batch} == {i: built[i] for i in batch}
+        assert all(after[i] == [] for i in people if i not in batch)
