@@ -175,16 +175,25 @@ def refresh_pending(*, batch: int = REFRESH_BATCH, as_of: dt.date | None = None)
     as_of = as_of or today()
     table = connection.ops.quote_name(PendingRefresh._meta.db_table)
     done = 0
+    # Batches are taken in IIN order from just after the last one taken, not from the
+    # queue's head: the head's index entries are the rows already taken (deleted, not yet
+    # vacuumed), which every batch would step over again. A pass that finds nothing
+    # after ``last`` starts over from the lowest IIN (people queued meanwhile).
+    last = ""
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"DELETE FROM {table} WHERE iin IN (SELECT iin FROM {table} ORDER BY iin "
-                "LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING iin",
-                [batch],
+                f"DELETE FROM {table} WHERE iin IN (SELECT iin FROM {table} WHERE iin > %s "
+                "ORDER BY iin LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING iin",
+                [last, batch],
             )
             iins = tuple(sorted(row[0] for row in cursor.fetchall()))
             if not iins:
+                if last:
+                    last = ""
+                    continue
                 return done
+            last = iins[-1]
             selection = batch_selection(cursor, iins)
             write(compute(selection, as_of=as_of), as_of=as_of, delete=selection)
             done += len(iins)

@@ -270,3 +270,38 @@ def test_refresh_reads_a_dense_batch_by_its_range_and_a_sparse_one_by_its_list()
         after = dict(PersonStatus.objects.values_list("iin", "segments"))
         assert {i: after[i] for i in batch} == {i: built[i] for i in batch}
         assert all(after[i] == [] for i in people if i not in batch)
+
+
+def test_refresh_takes_batches_after_the_last_and_comes_back_for_people_queued_meanwhile(
+    monkeypatch,
+):
+    """Batches go forward in IIN order; a person queued during the refresh with an IIN
+    below the batches already taken is refreshed too, before the refresh ends."""
+    from mhi_registry.models import CategoryPeriod
+
+    people = [make_iin(400 + n) for n in range(6)]
+    for iin in people:
+        CategoryPeriod.objects.create(
+            iin=iin,
+            last_name="Асанов",
+            category="R13",
+            assigned_on=D(2026, 1, 1),
+            assigned_source="MSHE",
+            delivered_on=D(2026, 1, 2),
+            version=1,
+        )
+    PendingRefresh.objects.bulk_create(PendingRefresh(iin=i) for i in people[2:])
+    taken: list[tuple[str, ...]] = []
+    batch_selection = store.batch_selection
+
+    def spying(cursor, iins):
+        taken.append(iins)
+        if len(taken) == 1:  # someone queues the two lowest IINs meanwhile
+            PendingRefresh.objects.bulk_create(PendingRefresh(iin=i) for i in people[:2])
+        return batch_selection(cursor, iins)
+
+    monkeypatch.setattr(store, "batch_selection", spying)
+    assert store.refresh_pending(batch=2, as_of=TODAY) == 6
+    assert taken == [tuple(people[2:4]), tuple(people[4:6]), tuple(people[:2])]
+    assert not PendingRefresh.objects.exists()
+    assert set(PersonStatus.objects.values_list("iin", flat=True)) == set(people)
