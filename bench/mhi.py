@@ -172,10 +172,24 @@ def wrk_load(url: str, token: str, bodies: list[dict], *, clients: int, seconds:
     script.write_text(WRK_SCRIPT)
     lines.write_text("".join(json.dumps(b) + "\n" for b in bodies))
     out = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s", "--timeout", "30s",
-         "-s", str(script), f"http://127.0.0.1:{PORT}{url}"],
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(clients),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{PORT}{url}",
+        ],
         env={**os.environ, "WRK_BODIES": str(lines), "WRK_TOKEN": token},
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     figures = json.loads(out.strip().splitlines()[-1])
     if figures["bad_status"] or figures["socket_errors"]:
@@ -453,9 +467,7 @@ def main() -> None:
         )
         batches = [{"iins": sample[i : i + 1000]} for i in range(0, len(sample), 1000)]
         load_bulk = load_average()
-        bulk_requests, _, bulk_p99 = wrk_load(
-            api, token, batches, clients=4, seconds=20, tmp=tmp
-        )
+        bulk_requests, _, bulk_p99 = wrk_load(api, token, batches, clients=4, seconds=20, tmp=tmp)
         bulk_rate = bulk_requests * 1000
         load_bulk += " → " + load_average()
         print(
