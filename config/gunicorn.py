@@ -7,6 +7,7 @@ access and error logs pass through the same filter as Django's logs, so a
 
 import multiprocessing
 import os
+import re
 
 from gunicorn import glogging
 
@@ -33,11 +34,33 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 
+# The access record's fields this module's format uses, and how each is read.
+ACCESS_FIELDS = {
+    "h": lambda resp, environ, took: environ.get("REMOTE_ADDR", "-"),
+    "r": lambda resp, environ, took: (
+        f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} {environ['SERVER_PROTOCOL']}"
+    ),
+    "s": lambda resp, environ, took: str(resp.status).split(None, 1)[0],
+    "b": lambda resp, environ, took: "-" if getattr(resp, "sent", None) is None else str(resp.sent),
+    "M": lambda resp, environ, took: took.seconds * 1000 + took.microseconds // 1000,
+    "a": lambda resp, environ, took: environ.get("HTTP_USER_AGENT", "-"),
+}
+
+
 class MaskingLogger(glogging.Logger):
-    """gunicorn's logger with personal numbers masked in access and error records."""
+    """gunicorn's logger with personal numbers masked in access and error records.
+
+    An access record is built from the fields its format names only: gunicorn's own
+    builds some forty (every request and response header and environ entry among
+    them) on each request, an eighth of a status look-up's time in Python. A format
+    naming any other field gets gunicorn's full set."""
 
     def setup(self, cfg) -> None:
         super().setup(cfg)
+        named = set(re.findall(r"%\((.*?)\)", cfg.access_log_format))
+        self.access_fields = (
+            {k: ACCESS_FIELDS[k] for k in named} if named <= ACCESS_FIELDS.keys() else None
+        )
         # Imported here: the project directory is on sys.path only once gunicorn
         # has read this file.
         from core.logging import MaskPersonalDataFilter
@@ -45,6 +68,11 @@ class MaskingLogger(glogging.Logger):
         for log in (self.error_log, self.access_log):
             if not any(isinstance(f, MaskPersonalDataFilter) for f in log.filters):
                 log.addFilter(MaskPersonalDataFilter())
+
+    def atoms(self, resp, req, environ, request_time):
+        if self.access_fields is None:
+            return super().atoms(resp, req, environ, request_time)
+        return {k: read(resp, environ, request_time) for k, read in self.access_fields.items()}
 
 
 logger_class = MaskingLogger

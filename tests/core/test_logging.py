@@ -132,6 +132,58 @@ def test_gunicorn_access_and_error_logs_mask_an_iin_in_the_url():
     assert IIN not in output
 
 
+def test_gunicorn_access_record_reads_only_its_fields_and_words_them_as_gunicorn_does():
+    import datetime as dt
+    import importlib.util
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "config" / "gunicorn.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+
+    class Response:
+        status, sent, headers = "200 OK", 1234, [("Content-Type", "application/json")]
+
+    environ = {
+        "REMOTE_ADDR": "10.0.0.7",
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": "/api/v1/mhi/status/?x=1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_USER_AGENT": 'lis "9"',
+    }
+    took = dt.timedelta(seconds=1, microseconds=2500)
+    cfg = Config()
+    cfg.set("access_log_format", conf.access_log_format)
+    cfg.set("accesslog", None)
+    ours = conf.MaskingLogger(cfg)
+    assert ours.access_fields is not None and set(ours.access_fields) == {
+        "h",
+        "r",
+        "s",
+        "b",
+        "M",
+        "a",
+    }
+    theirs = Logger(cfg)
+
+    def line(logger):
+        atoms = logger.atoms(Response(), [], environ, took)
+        return logger.cfg.access_log_format % logger.atoms_wrapper_class(atoms)
+
+    assert (
+        line(ours)
+        == line(theirs)
+        == ('10.0.0.7 "POST /api/v1/mhi/status/?x=1 HTTP/1.1" 200 1234 1002ms "lis \\"9\\""')
+    )
+    # A format naming a field of its own gets gunicorn's whole set of fields.
+    cfg.set("access_log_format", "%(h)s %({user-agent}i)s")
+    other = conf.MaskingLogger(cfg)
+    assert other.access_fields is None
+    assert line(other) == line(Logger(cfg)) == "10.0.0.7 -"
+
+
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_celery_worker_log_masks_an_iin_in_a_message_body(celery_worker_process):
