@@ -5,8 +5,8 @@ Medical systems send many small look-ups; the middleware stack and DRF's request
 handling cost several times the look-up itself. ``LookupFastPath`` (a middleware
 placed right after the security headers' ones) answers a POST to the status API
 that carries ``Authorization: Token ...`` and a plain JSON body, with the same
-checks in the same order as ``apis.StatusApi``: the token (one query: token, user,
-role), the role, the user's rate (``apis.LookupRateThrottle``), then the body.
+checks in the same order as ``apis.StatusApi``: the token (one prepared query:
+token, user, role), the role, the user's rate (``apis.LookupRateThrottle``), then the body.
 The audit row is written by the store's query (one round trip), and the answer
 is the one ``selectors.status_answers`` gives the API view, rendered as DRF's
 JSON renderer renders it.
@@ -32,6 +32,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from core.models import Role, UserProfile
+from core.prepared import execute_prepared
 from core.validators import is_valid_iin_bin
 
 from . import selectors
@@ -54,7 +55,7 @@ def _holder_sql() -> str:
     return (
         "SELECT u.id, u.is_active, u.is_superuser, p.role "
         f"FROM {Token._meta.db_table} AS t JOIN {users} AS u ON u.id = t.user_id "
-        f"LEFT JOIN {UserProfile._meta.db_table} AS p ON p.user_id = u.id WHERE t.key = %s"
+        f"LEFT JOIN {UserProfile._meta.db_table} AS p ON p.user_id = u.id WHERE t.key = $1"
     )
 
 
@@ -117,7 +118,7 @@ class LookupFastPath:
         if meta.get("CONTENT_TYPE", "").lower() not in JSON_TYPES:
             return None
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, [auth[1]])
+            execute_prepared(cursor, "mhi_fastpath_holder", self.sql, ["text"], [auth[1]])
             holder = cursor.fetchone()
         if holder is None:
             return None

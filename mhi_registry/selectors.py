@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.prepared import execute_prepared
 from core.validators import is_valid_iin_bin, validate_iin_bin
 
 from . import engine, store
@@ -117,41 +118,61 @@ class Lookup:
 
 # The store's rows of the asked IINs: whether each answers for the knowledge date
 # (computed for it or before, valid after it, not queued for a refresh), with its
-# timeline as text; one indexed query for 1 to 1 000 IINs. The IINs (checked: 12
-# digits each) travel as one comma-separated text: psycopg2 quotes a list's items one
-# by one, which cost more than the query for 1 000 of them.
+# timeline as text; one indexed query for 1 to 1 000 IINs, prepared once per
+# connection. The IINs (checked: 12 digits each) travel as one comma-separated text
+# ($1): psycopg2 quotes a list's items one by one, which cost more than the query for
+# 1 000 of them. $2: the knowledge date.
 STORE_ROWS_SQL = """
-    SELECT s.iin,
-           s.computed_for <= %(as_of)s AND (s.valid_until IS NULL OR %(as_of)s < s.valid_until)
-           AND NOT EXISTS (SELECT 1 FROM {pending} AS p WHERE p.iin = s.iin),
+    SELECT q.iin,
+           s.computed_for <= $2 AND (s.valid_until IS NULL OR $2 < s.valid_until)
+           AND p.iin IS NULL,
            s.segments::text
-    FROM {status} AS s WHERE s.iin = ANY(string_to_array(%(iins)s, ','))
-    UNION ALL
-    SELECT p.iin, false, NULL FROM {pending} AS p
-    WHERE p.iin = ANY(string_to_array(%(iins)s, ','))
-      AND NOT EXISTS (SELECT 1 FROM {status} AS s WHERE s.iin = p.iin)
+    FROM unnest(string_to_array($1, ',')) AS q(iin)
+    LEFT JOIN {status} AS s ON s.iin = q.iin
+    LEFT JOIN {pending} AS p ON p.iin = q.iin
+    WHERE s.iin IS NOT NULL OR p.iin IS NOT NULL
 """
+STORE_ROWS_TYPES = ("text", "date")
+# The audit row written by the same statement (a data-modifying WITH): who ($3), when
+# ($4), through which channel ($5), the day of care ($6), the knowledge date ($2) and
+# the IINs as asked ($7, JSON).
+AUDIT_INSERT_SQL = (
+    'INSERT INTO {lookups} (user_id, at, channel, "on", as_of, iins) '
+    "VALUES ($3, $4, $5, $6, $2, $7::jsonb)"
+)
+AUDIT_TYPES = ("integer", "timestamptz", "text", "date", "text")
 
 
 def _store_rows(
-    iins: list[str], as_of: dt.date, audit: tuple[str, dict] | None = None
+    iins: list[str], as_of: dt.date, audit: tuple[Audit, Lookup, list[Any]] | None = None
 ) -> dict[str, tuple[bool, str | None]]:
     """IIN -> (the row answers for ``as_of``, its timeline as JSON text), for the asked
     IINs with a row in the store or queued for a refresh.
 
-    ``audit``: the audit row's INSERT (``_audit_insert``), run by the same statement
-    (a data-modifying WITH), so a look-up costs one round trip to the database."""
+    ``audit``: who asks, the look-up and the IINs as asked: the audit row is written by
+    the same statement, so a look-up costs one round trip to the database."""
+    q = connection.ops.quote_name
     sql = STORE_ROWS_SQL.format(
-        status=connection.ops.quote_name(PersonStatus._meta.db_table),
-        pending=connection.ops.quote_name(PendingRefresh._meta.db_table),
+        status=q(PersonStatus._meta.db_table), pending=q(PendingRefresh._meta.db_table)
     )
-    params: dict = {"iins": ",".join(iins), "as_of": as_of}
+    params: list[Any] = [",".join(iins), as_of]
+    types = STORE_ROWS_TYPES
+    name = "mhi_store_rows"
     if audit is not None:
-        sql = f"WITH audit AS ({audit[0]}) {sql}"
-        params.update(audit[1])
+        who, lookup, asked = audit
+        insert = AUDIT_INSERT_SQL.format(lookups=q(StatusLookup._meta.db_table))
+        sql = f"WITH audit AS ({insert}) {sql}"
+        params += [who.user_id, timezone.now(), who.channel, lookup.on, _asked(asked)]
+        types += AUDIT_TYPES
+        name = "mhi_store_rows_audited"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, name, sql, types, params)
         return {iin: (fresh, text) for iin, fresh, text in cursor.fetchall()}
+
+
+def _asked(iins: list[Any]) -> str:
+    """The IINs as asked, as the audit keeps them (JSON, each cut to 12 characters)."""
+    return json.dumps([_text(i)[:12] for i in iins])
 
 
 def status_answers(
@@ -176,8 +197,9 @@ def status_answers(
         items = [(item, iin_error(item)) for item in iins]
         valid = list(dict.fromkeys(item for item, error in items if error is None))
     if valid and not lookup.full:
-        insert = _audit_insert(audit, lookup=lookup, iins=iins) if audit is not None else None
-        rows = _store_rows(valid, lookup.as_of, insert)
+        rows = _store_rows(
+            valid, lookup.as_of, (audit, lookup, iins) if audit is not None else None
+        )
     else:
         rows = {}
         if audit is not None:
@@ -237,31 +259,19 @@ def audit_of(user, channel: str) -> Audit:
     return Audit(user.pk if user is not None and user.is_authenticated else None, channel)
 
 
-def _audit_insert(audit: Audit, *, lookup: Lookup, iins: list[Any]) -> tuple[str, dict]:
-    table = connection.ops.quote_name(StatusLookup._meta.db_table)
-    return (
-        f'INSERT INTO {table} (user_id, at, channel, "on", as_of, iins) VALUES (%(user)s, '
-        "%(at)s, %(channel)s, %(on)s, %(as_of)s, %(asked)s::jsonb)",
-        {
-            "user": audit.user_id,
-            "at": timezone.now(),
-            "channel": audit.channel,
-            "on": lookup.on,
-            "as_of": lookup.as_of,
-            "asked": json.dumps([_text(i)[:12] for i in iins]),
-        },
-    )
-
-
 def record_lookup(
     *, user=None, user_id: int | None = None, channel: str, lookup: Lookup, iins: list[Any]
 ) -> None:
     """Audit: one row per request (who, when, through which channel, which IINs), never
     written to logs. A plain INSERT: this runs on every look-up."""
     audit = audit_of(user, channel) if user is not None else Audit(user_id, channel)
-    sql, params = _audit_insert(audit, lookup=lookup, iins=iins)
+    table = connection.ops.quote_name(StatusLookup._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f'INSERT INTO {table} (user_id, at, channel, "on", as_of, iins) '
+            "VALUES (%s, %s, %s, %s, %s, %s::jsonb)",
+            [audit.user_id, timezone.now(), audit.channel, lookup.on, lookup.as_of, _asked(iins)],
+        )
 
 
 def stale_authorities(*, on: dt.date | None = None) -> list[dict[str, Any]]:

@@ -1,0 +1,35 @@
+"""Statements prepared once per database connection.
+
+A statement run on every request of a hot path (the status look-up's token check and
+store read) costs PostgreSQL more to parse and plan than to run. Prepared on the
+connection the first time it runs there (``PREPARE``, which outlives a rolled-back
+transaction), it is then only executed (``EXECUTE``), with the parameters psycopg2
+quotes as for any statement. A new connection (after ``CONN_MAX_AGE``, or a worker's
+new thread) prepares it again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from django.db import connection
+
+NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def execute_prepared(cursor, name: str, sql: str, types: Sequence[str], params: Sequence) -> None:
+    """Runs ``sql`` (parameters ``$1``, ``$2``, ... of the given SQL ``types``) on
+    ``cursor`` as the statement ``name`` of this connection, preparing it first if
+    this connection has not. ``name`` and ``sql`` are the caller's constants, never
+    input; one name always means one statement."""
+    if not NAME.fullmatch(name):
+        raise ValueError(f"not a statement name: {name!r}")
+    raw = connection.connection
+    held = getattr(connection, "_prepared_statements", None)
+    if held is None or held[0] is not raw:
+        held = connection._prepared_statements = (raw, set())
+    if name not in held[1]:
+        cursor.execute(f"PREPARE {name} ({', '.join(types)}) AS {sql}")
+        held[1].add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", list(params))
