@@ -5,7 +5,9 @@ store read) costs PostgreSQL more to parse and plan than to run. Prepared on the
 connection the first time it runs there (``PREPARE``, which outlives a rolled-back
 transaction), it is then only executed (``EXECUTE``), with the parameters psycopg2
 quotes as for any statement. A new connection (after ``CONN_MAX_AGE``, or a worker's
-new thread) prepares it again.
+new thread) prepares it again. The application connects to PostgreSQL directly
+(docker-compose.yml); a pooler handing each transaction another server connection
+(PgBouncer's transaction mode) would need its prepared-statement support enabled.
 """
 
 from __future__ import annotations
