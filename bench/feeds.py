@@ -402,7 +402,7 @@ def measure(args, connection, results: list, feed: str, label: str, path: Path, 
     size = path.stat().st_size / 1e6
     results.append((label, size, copy, seconds, summary, steps, rss, process, floor_seconds))
     print(results[-1], flush=True)
-    report(args, name_of(connection), results)  # each figure kept as soon as it is measured
+    report(args, results)  # each figure kept as soon as it is measured
     return summary
 
 
@@ -436,11 +436,7 @@ def measure_bad(args, connection, folder: str, results: list) -> None:
     assert results[-1][4]["rejected"] == args.bad and results[-1][4]["loaded"] == 0
 
 
-def name_of(connection) -> str:
-    return connection.settings_dict["NAME"]
-
-
-def report(args, name: str, results: list) -> None:
+def report(args, results: list) -> None:
     def fmt(n: int) -> str:
         return f"{n:,}".replace(",", " ")
 

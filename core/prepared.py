@@ -15,22 +15,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from django.db import connection
-
 NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def execute_prepared(cursor, name: str, sql: str, types: Sequence[str], params: Sequence) -> None:
     """Runs ``sql`` (parameters ``$1``, ``$2``, ... of the given SQL ``types``) on
-    ``cursor`` as the statement ``name`` of this connection, preparing it first if
-    this connection has not. ``name`` and ``sql`` are the caller's constants, never
+    ``cursor`` (Django's) as the statement ``name`` of its connection, preparing it
+    first if that connection has not. ``name`` and ``sql`` are the caller's constants, never
     input; one name always means one statement."""
     if not NAME.fullmatch(name):
         raise ValueError(f"not a statement name: {name!r}")
-    raw = connection.connection
-    held = getattr(connection, "_prepared_statements", None)
+    wrapper = cursor.db  # the DatabaseWrapper (one per thread and alias)
+    raw = wrapper.connection
+    held = getattr(wrapper, "_prepared_statements", None)
     if held is None or held[0] is not raw:
-        held = connection._prepared_statements = (raw, set())
+        held = wrapper._prepared_statements = (raw, set())
     if name not in held[1]:
         cursor.execute(f"PREPARE {name} ({', '.join(types)}) AS {sql}")
         held[1].add(name)

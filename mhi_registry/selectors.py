@@ -133,14 +133,23 @@ STORE_ROWS_SQL = """
     WHERE s.iin IS NOT NULL OR p.iin IS NOT NULL
 """
 STORE_ROWS_TYPES = ("text", "date")
-# The audit row written by the same statement (a data-modifying WITH): who ($3), when
-# ($4), through which channel ($5), the day of care ($6), the knowledge date ($2) and
-# the IINs as asked ($7, JSON).
-AUDIT_INSERT_SQL = (
-    'INSERT INTO {lookups} (user_id, at, channel, "on", as_of, iins) '
-    "VALUES ($3, $4, $5, $6, $2, $7::jsonb)"
-)
-AUDIT_TYPES = ("integer", "timestamptz", "text", "date", "text")
+# The audit row (who, when, through which channel, the day of care, the knowledge date,
+# the IINs as asked) with its six values' placeholders and their SQL types.
+AUDIT_TYPES = ("integer", "timestamptz", "text", "date", "date", "text")
+
+
+def _audit_insert(marks: list[str]) -> str:
+    table = connection.ops.quote_name(StatusLookup._meta.db_table)
+    user, at, channel, on, as_of, iins = marks
+    return (
+        f'INSERT INTO {table} (user_id, at, channel, "on", as_of, iins) '
+        f"VALUES ({user}, {at}, {channel}, {on}, {as_of}, {iins}::jsonb)"
+    )
+
+
+def _audit_values(audit: Audit, lookup: Lookup, iins: list[Any]) -> list[Any]:
+    asked = json.dumps([_text(i)[:12] for i in iins])  # as asked, each cut to 12 characters
+    return [audit.user_id, timezone.now(), audit.channel, lookup.on, lookup.as_of, asked]
 
 
 def _store_rows(
@@ -150,7 +159,7 @@ def _store_rows(
     IINs with a row in the store or queued for a refresh.
 
     ``audit``: who asks, the look-up and the IINs as asked: the audit row is written by
-    the same statement, so a look-up costs one round trip to the database."""
+    the same statement ($3-$8), so a look-up costs one round trip to the database."""
     q = connection.ops.quote_name
     sql = STORE_ROWS_SQL.format(
         status=q(PersonStatus._meta.db_table), pending=q(PendingRefresh._meta.db_table)
@@ -159,20 +168,13 @@ def _store_rows(
     types = STORE_ROWS_TYPES
     name = "mhi_store_rows"
     if audit is not None:
-        who, lookup, asked = audit
-        insert = AUDIT_INSERT_SQL.format(lookups=q(StatusLookup._meta.db_table))
-        sql = f"WITH audit AS ({insert}) {sql}"
-        params += [who.user_id, timezone.now(), who.channel, lookup.on, _asked(asked)]
+        sql = f"WITH audit AS ({_audit_insert([f'${n}' for n in range(3, 9)])}) {sql}"
+        params += _audit_values(*audit)
         types += AUDIT_TYPES
         name = "mhi_store_rows_audited"
     with connection.cursor() as cursor:
         execute_prepared(cursor, name, sql, types, params)
         return {iin: (fresh, text) for iin, fresh, text in cursor.fetchall()}
-
-
-def _asked(iins: list[Any]) -> str:
-    """The IINs as asked, as the audit keeps them (JSON, each cut to 12 characters)."""
-    return json.dumps([_text(i)[:12] for i in iins])
 
 
 def status_answers(
@@ -203,7 +205,7 @@ def status_answers(
     else:
         rows = {}
         if audit is not None:
-            record_lookup(user_id=audit.user_id, channel=audit.channel, lookup=lookup, iins=iins)
+            record_lookup(audit, lookup=lookup, iins=iins)
     store_built: bool | None = True if rows else None
     on, as_of = lookup.on.isoformat(), lookup.as_of.isoformat()
     knp = windows = None
@@ -259,19 +261,11 @@ def audit_of(user, channel: str) -> Audit:
     return Audit(user.pk if user is not None and user.is_authenticated else None, channel)
 
 
-def record_lookup(
-    *, user=None, user_id: int | None = None, channel: str, lookup: Lookup, iins: list[Any]
-) -> None:
+def record_lookup(audit: Audit, *, lookup: Lookup, iins: list[Any]) -> None:
     """Audit: one row per request (who, when, through which channel, which IINs), never
     written to logs. A plain INSERT: this runs on every look-up."""
-    audit = audit_of(user, channel) if user is not None else Audit(user_id, channel)
-    table = connection.ops.quote_name(StatusLookup._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} (user_id, at, channel, "on", as_of, iins) '
-            "VALUES (%s, %s, %s, %s, %s, %s::jsonb)",
-            [audit.user_id, timezone.now(), audit.channel, lookup.on, lookup.as_of, _asked(iins)],
-        )
+        cursor.execute(_audit_insert(["%s"] * 6), _audit_values(audit, lookup, iins))
 
 
 def stale_authorities(*, on: dt.date | None = None) -> list[dict[str, Any]]:

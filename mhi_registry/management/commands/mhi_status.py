@@ -44,9 +44,9 @@ class Command(BaseCommand):
             raise CommandError("Give IINs as arguments or --file PATH.")
         now = today()
         lookup = selectors.Lookup(on=options["on"] or now, as_of=options["as_of"] or now, full=True)
-        selectors.record_lookup(user=None, channel="command", lookup=lookup, iins=iins)
         failed = 0
-        for result in selectors.status_answers(iins, lookup=lookup):
+        audit = selectors.Audit(None, "command")
+        for result in selectors.status_answers(iins, lookup=lookup, audit=audit):
             if "error" in result:
                 failed += 1
             self.stdout.write(json.dumps(result, ensure_ascii=False))
