@@ -138,13 +138,14 @@ STORE_ROWS_TYPES = ("text", "date")
 AUDIT_TYPES = ("integer", "timestamptz", "text", "date", "date", "text")
 
 
-def _audit_insert(marks: list[str]) -> str:
+def _audit_insert(marks: list[str], source: str | None = None) -> str:
+    """The audit row's INSERT with the six values' placeholders: one row, or one per
+    row of the query named ``source``."""
     table = connection.ops.quote_name(StatusLookup._meta.db_table)
     user, at, channel, on, as_of, iins = marks
-    return (
-        f'INSERT INTO {table} (user_id, at, channel, "on", as_of, iins) '
-        f"VALUES ({user}, {at}, {channel}, {on}, {as_of}, {iins}::jsonb)"
-    )
+    values = f"{user}, {at}, {channel}, {on}, {as_of}, {iins}::jsonb"
+    rows = f"SELECT {values} FROM {source}" if source else f"VALUES ({values})"
+    return f'INSERT INTO {table} (user_id, at, channel, "on", as_of, iins) {rows}'
 
 
 def _audit_values(audit: Audit, lookup: Lookup, iins: list[Any]) -> list[Any]:
@@ -152,14 +153,32 @@ def _audit_values(audit: Audit, lookup: Lookup, iins: list[Any]) -> list[Any]:
     return [audit.user_id, timezone.now(), audit.channel, lookup.on, lookup.as_of, asked]
 
 
+@dataclass(frozen=True)
+class Guard:
+    """A condition the store's statement checks before it writes the audit row or reads
+    a row: ``sql``, a query giving at most one row when the look-up may go on, with its
+    placeholders numbered from $9, their SQL ``types`` and ``params``. ``name`` tells
+    the prepared statement apart from other guards'."""
+
+    name: str
+    sql: str
+    types: tuple[str, ...]
+    params: tuple[Any, ...]
+
+
 def _store_rows(
-    iins: list[str], as_of: dt.date, audit: tuple[Audit, Lookup, list[Any]] | None = None
-) -> dict[str, tuple[bool, str | None]]:
+    iins: list[str],
+    as_of: dt.date,
+    audit: tuple[Audit, Lookup, list[Any]] | None = None,
+    guard: Guard | None = None,
+) -> dict[str, tuple[bool, str | None]] | None:
     """IIN -> (the row answers for ``as_of``, its timeline as JSON text), for the asked
     IINs with a row in the store or queued for a refresh.
 
     ``audit``: who asks, the look-up and the IINs as asked: the audit row is written by
-    the same statement ($3-$8), so a look-up costs one round trip to the database."""
+    the same statement ($3-$8), so a look-up costs one round trip to the database.
+    ``guard`` (with ``audit``): checked in the same statement; None when it found no
+    row, and then nothing was written."""
     q = connection.ops.quote_name
     sql = STORE_ROWS_SQL.format(
         status=q(PersonStatus._meta.db_table), pending=q(PendingRefresh._meta.db_table)
@@ -167,24 +186,48 @@ def _store_rows(
     params: list[Any] = [",".join(iins), as_of]
     types = STORE_ROWS_TYPES
     name = "mhi_store_rows"
-    if audit is not None:
-        sql = f"WITH audit AS ({_audit_insert([f'${n}' for n in range(3, 9)])}) {sql}"
+    marks = [f"${n}" for n in range(3, 9)]
+    if guard is not None:
+        if audit is None:
+            raise ValueError("a guarded look-up writes its audit row")
+        sql = (
+            f"WITH allowed AS ({guard.sql}), audit AS ({_audit_insert(marks, 'allowed')}) "
+            "SELECT a.ok, r.* FROM (SELECT EXISTS (SELECT FROM allowed) AS ok) AS a "
+            f"LEFT JOIN ({sql}) AS r ON a.ok"
+        )
+        params += [*_audit_values(*audit), *guard.params]
+        types += AUDIT_TYPES + guard.types
+        name = f"mhi_store_rows_{guard.name}"
+    elif audit is not None:
+        sql = f"WITH audit AS ({_audit_insert(marks)}) {sql}"
         params += _audit_values(*audit)
         types += AUDIT_TYPES
         name = "mhi_store_rows_audited"
     with connection.cursor() as cursor:
         execute_prepared(cursor, name, sql, types, params)
-        return {iin: (fresh, text) for iin, fresh, text in cursor.fetchall()}
+        rows = cursor.fetchall()
+    if guard is None:
+        return {iin: (fresh, text) for iin, fresh, text in rows}
+    if not rows[0][0]:
+        return None
+    return {iin: (fresh, text) for _, iin, fresh, text in rows if iin is not None}
 
 
 def status_answers(
-    iins: list[Any], *, lookup: Lookup, audit: Audit | None = None, checked: bool = False
-) -> list[dict[str, Any]]:
+    iins: list[Any],
+    *,
+    lookup: Lookup,
+    audit: Audit | None = None,
+    checked: bool = False,
+    guard: Guard | None = None,
+) -> list[dict[str, Any]] | None:
     """One result per IIN, in order: the answer, or ``{iin, error}`` for a malformed IIN.
 
     ``audit``: who asks, through which channel; the look-up is recorded for audit
     (``record_lookup``) before any answer is computed, in the store's query when
     the store is read. ``checked``: the caller has found every item a well-formed IIN.
+    ``guard``: a condition checked in the store's query (trimmed answers of checked
+    IINs, with an audit): when it fails, nothing is written and the answer is None.
 
     Trimmed answers for ``as_of`` not before a row's ``computed_for`` (and before
     its ``valid_until``) come from the store, read in one query for the whole
@@ -198,10 +241,14 @@ def status_answers(
     else:
         items = [(item, iin_error(item)) for item in iins]
         valid = list(dict.fromkeys(item for item, error in items if error is None))
+    if guard is not None and not (valid and not lookup.full and audit is not None):
+        raise ValueError("a guard is checked by the store's query: trimmed, audited answers")
     if valid and not lookup.full:
         rows = _store_rows(
-            valid, lookup.as_of, (audit, lookup, iins) if audit is not None else None
+            valid, lookup.as_of, (audit, lookup, iins) if audit is not None else None, guard
         )
+        if rows is None:
+            return None
     else:
         rows = {}
         if audit is not None:

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import logging
 import uuid
-from contextlib import nullcontext
 
 import pytest
 from django.core.management import call_command
@@ -20,24 +19,6 @@ from .conftest import make_iin
 D = dt.date
 pytestmark = pytest.mark.django_db
 TODAY = store.today()
-
-
-@pytest.fixture
-def student():
-    iin = make_iin(7, "050505")
-    CategoryPeriod.objects.create(
-        iin=iin,
-        last_name="Әлиева",
-        category="R13",
-        assigned_on=TODAY - dt.timedelta(days=60),
-        assigned_source="MSHE",
-        removed_on=TODAY + dt.timedelta(days=30),
-        removed_source="MSHE",
-        delivered_on=TODAY - dt.timedelta(days=59),
-        version=1,
-    )
-    store.refresh_people([iin], as_of=TODAY)
-    return iin
 
 
 @pytest.fixture
@@ -121,44 +102,8 @@ def test_status_token_checked_in_one_query_with_the_role(
     assert medical.post("/api/v1/mhi/status/", body, format="json").status_code == 401
 
 
-def _by_the_api_view(user, body):
-    """The same request answered by the DRF view alone (no lean path in front)."""
-    from rest_framework.test import APIRequestFactory, force_authenticate
-
-    from mhi_registry.apis import StatusApi
-
-    request = APIRequestFactory().post("/api/v1/mhi/status/", body, format="json")
-    force_authenticate(request, user=user)
-    response = StatusApi.as_view()(request)
-    response.render()
-    return response
-
-
-@pytest.mark.parametrize("role", ["medical_system", "mhi_operator"])
-def test_status_lean_path_answers_as_the_api_view(
-    role, make_user, api_client_for, student, django_assert_num_queries
-):
-    user = make_user(role)
-    client = api_client_for(user)
-    unknown = make_iin(9, "070707")
-    body = {"iins": [student, unknown, student], "on": (TODAY + dt.timedelta(days=40)).isoformat()}
-    # the token with the role, then the audit row and the store rows in one statement
-    # (the operator's whole answers come from the engine: more queries there)
-    with django_assert_num_queries(2) if role == "medical_system" else nullcontext():
-        lean = client.post("/api/v1/mhi/status/", body, format="json")
-    plain = _by_the_api_view(user, body)
-    assert lean.status_code == plain.status_code == 200
-    assert lean.content == plain.content
-    assert lean["Content-Type"] == plain["Content-Type"] == "application/json"
-    assert lean["Content-Length"] == str(len(lean.content))
-    audits = list(StatusLookup.objects.order_by("pk"))
-    assert len(audits) == 2 and audits[0].user_id == user.pk
-    assert audits[0].iins == [student, unknown, student] and audits[0].channel == "api"
-    assert (audits[0].on, audits[0].as_of) == (TODAY + dt.timedelta(days=40), TODAY)
-
-
-def test_status_lean_path_leaves_errors_to_the_api_view(medical, student):
-    """Item errors, bad fields, other content types: the view's own answers."""
+def test_status_item_errors_bad_fields_and_other_content_types(medical, student):
+    """Item errors in the answer, a bad field 400, a form body 415; one look-up audited."""
     bad = medical.post("/api/v1/mhi/status/", {"iins": [student, "12"]}, format="json")
     assert bad.status_code == 200 and "error" in bad.json()["results"][1]
     for body in ({"iins": [student], "on": "1.12.2026"}, {"iins": [student], "as_of": None}):
