@@ -305,3 +305,35 @@ def test_refresh_takes_batches_after_the_last_and_comes_back_for_people_queued_m
     assert taken == [tuple(people[2:4]), tuple(people[4:6]), tuple(people[:2])]
     assert not PendingRefresh.objects.exists()
     assert set(PersonStatus.objects.values_list("iin", flat=True)) == set(people)
+
+
+def test_refresh_deletes_its_batch_by_row_address_whatever_the_queue_statistics():
+    """A batch is taken off the queue through its row addresses, so the planner cannot
+    join it to the whole queue, as it did once with the statistics of a
+    queue a load had just filled (one batch of 10 000 ran for over 16 minutes)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = [make_iin(500 + n) for n in range(3)]
+    PendingRefresh.objects.bulk_create(PendingRefresh(iin=i) for i in people)
+    with connection.cursor() as cursor:
+        # the statistics of an empty queue, as a vacuum leaves them before a load
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = 0, relpages = 0 "
+            "WHERE relname = 'mhi_registry_pendingrefresh'"
+        )
+    with CaptureQueriesContext(connection) as taken:
+        assert store.refresh_pending(batch=2, as_of=TODAY) == 3
+    queue = 'DELETE FROM "mhi_registry_pendingrefresh"'
+    deletes = [q["sql"] for q in taken.captured_queries if q["sql"].startswith(queue)]
+    # two batches, then nothing after the last nor from the lowest IIN
+    assert len(deletes) == 4
+    with connection.cursor() as cursor:
+        PendingRefresh.objects.bulk_create(PendingRefresh(iin=i) for i in people)
+        cursor.execute(f"EXPLAIN {deletes[0]}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert plan.split("\n")[0].startswith("Delete on mhi_registry_pendingrefresh")
+    # no join of the batch to the queue, whatever the estimates: the rows are found by
+    # their addresses (a TID scan on a queue of any size; a page or two read whole here)
+    assert "Join" not in plan and "Nested Loop" not in plan
+    assert "ctid = ANY" in plan
