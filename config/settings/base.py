@@ -265,7 +265,7 @@ LOGGING = {
             "filters": ["mask_pii"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO").upper()},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

@@ -65,3 +65,15 @@ def test_deploy_check_flags_a_weak_secret_key():
     )
 
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_log_level_is_read_in_any_case():
+    """gunicorn takes ``LOG_LEVEL=warning`` as written; Django's logging must too."""
+    result = manage(
+        "shell",
+        "-c",
+        "import logging; print(logging.getLevelName(logging.getLogger().level))",
+        env=production_env(LOG_LEVEL="warning"),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "WARNING"
