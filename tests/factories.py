@@ -2,6 +2,7 @@
 
     iin_bin("0101400", 7)          -> a BIN with a valid check digit
     UserFactory(role="inspector", region="75")
+    CategoryPeriodFactory(iin=iin, category="R13", assigned_on=date(2026, 1, 1))
     InspectionFactory(region_id="71", completed_on=date(2025, 10, 3))
     AccidentFactory(occurred_on=date(2025, 10, 5), outcomes=("fatal", "light"))
 
@@ -11,7 +12,7 @@ Factories write with the ORM, for tests that need records as they are stored
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -22,6 +23,7 @@ from factory.django import DjangoModelFactory
 from core.models import Organisation, Region, UserProfile
 from core.validators import check_digit
 from inspection import models as records
+from mhi_registry import models as mhi
 
 PASSWORD = "Str0ng-pass-phrase"
 
@@ -221,3 +223,18 @@ class CriminalCaseFactory(DjangoModelFactory):
     opened_on = date(2025, 9, 1)
     persons_prosecuted = None
     prosecuted_on = None
+
+
+class CategoryPeriodFactory(DjangoModelFactory):
+    """A category period as its feed stores it: a first version, delivered the day
+    after it began unless given."""
+
+    class Meta:
+        model = mhi.CategoryPeriod
+
+    last_name = "Асанов"
+    category = "R13"
+    assigned_on = date(2026, 1, 1)
+    assigned_source = "GP"
+    delivered_on = factory.LazyAttribute(lambda period: period.assigned_on + timedelta(days=1))
+    version = 1

@@ -106,20 +106,17 @@ def load(tmp_path: Path):
 def student():
     """A student (R13) since 60 days, until 30 days ahead, in the store."""
     from mhi_registry import store
-    from mhi_registry.models import CategoryPeriod
+    from tests.factories import CategoryPeriodFactory
 
     today = store.today()
     iin = make_iin(7, "050505")
-    CategoryPeriod.objects.create(
+    CategoryPeriodFactory(
         iin=iin,
         last_name="Әлиева",
-        category="R13",
         assigned_on=today - dt.timedelta(days=60),
         assigned_source="MSHE",
         removed_on=today + dt.timedelta(days=30),
         removed_source="MSHE",
-        delivered_on=today - dt.timedelta(days=59),
-        version=1,
     )
     store.refresh_people([iin], as_of=today)
     return iin

@@ -13,6 +13,7 @@ from core.models import FeedFile, FeedRejection, KnpCode
 from mhi_registry import store
 from mhi_registry.models import PendingRefresh, PersonStatus, SecuritySnapshot
 from mhi_registry.selectors import Lookup, status_answers
+from tests.factories import CategoryPeriodFactory
 
 from .conftest import category_row, make_iin, payment_row
 
@@ -242,19 +243,14 @@ def test_m5_cl64_import_feed_reads_the_authority_and_date_from_the_file_name(tmp
 def test_refresh_reads_a_dense_batch_by_its_range_and_a_sparse_one_by_its_list():
     from django.db import connection
 
-    from mhi_registry.models import CategoryPeriod
-
     people = [make_iin(100 + n) for n in range(10)]
     for n, iin in enumerate(people):
-        CategoryPeriod.objects.create(
+        CategoryPeriodFactory(
             iin=iin,
-            last_name="Асанов",
             category="R13" if n % 2 else "R07",
             assigned_on=D(2026, 1, 1) + dt.timedelta(days=n),
-            assigned_source="MSHE",
             removed_on=D(2026, 6, 1) if n % 3 else None,
             delivered_on=D(2026, 1, 2),
-            version=1,
         )
     store.rebuild_all(as_of=TODAY)
     built = dict(PersonStatus.objects.values_list("iin", "segments"))
@@ -277,19 +273,9 @@ def test_refresh_takes_batches_after_the_last_and_comes_back_for_people_queued_m
 ):
     """Batches go forward in IIN order; a person queued during the refresh with an IIN
     below the batches already taken is refreshed too, before the refresh ends."""
-    from mhi_registry.models import CategoryPeriod
-
     people = [make_iin(400 + n) for n in range(6)]
     for iin in people:
-        CategoryPeriod.objects.create(
-            iin=iin,
-            last_name="Асанов",
-            category="R13",
-            assigned_on=D(2026, 1, 1),
-            assigned_source="MSHE",
-            delivered_on=D(2026, 1, 2),
-            version=1,
-        )
+        CategoryPeriodFactory(iin=iin, assigned_on=D(2026, 1, 1))
     PendingRefresh.objects.bulk_create(PendingRefresh(iin=i) for i in people[2:])
     taken: list[tuple[str, ...]] = []
     batch_selection = store.batch_selection

@@ -8,12 +8,12 @@ import pytest
 
 from mhi_registry import store
 from mhi_registry.models import (
-    CategoryPeriod,
     FailureWindow,
     ManualInclusion,
     SecuritySnapshot,
     StatusLookup,
 )
+from tests.factories import CategoryPeriodFactory
 
 from .conftest import make_iin
 
@@ -30,15 +30,13 @@ def operator_client(client, make_user):
 @pytest.fixture
 def person():
     iin = make_iin(3, "010101")
-    CategoryPeriod.objects.create(
+    CategoryPeriodFactory(
         iin=iin,
-        last_name="Н",
         category="R01",
         assigned_on=TODAY - dt.timedelta(days=400),
         assigned_source="MOJ",
         removed_on=TODAY - dt.timedelta(days=10),
         delivered_on=TODAY - dt.timedelta(days=9),
-        version=1,
     )
     return iin
 

@@ -16,9 +16,10 @@ from django.test import override_settings
 from core.models import KnpCode
 from core.tasks import import_feed_inbox
 from mhi_registry import store
-from mhi_registry.models import CategoryPeriod, PendingRefresh, PersonStatus, RebuildChunk
+from mhi_registry.models import PendingRefresh, PersonStatus, RebuildChunk
 from mhi_registry.tasks import import_security_forces_inbox, rebuild_status_store
 from tests.conftest import ROOT, _test_database_url
+from tests.factories import CategoryPeriodFactory
 
 from .conftest import PAYMENT_COLUMNS, SECURITY_COLUMNS, make_iin, payment_row, write_csv
 
@@ -140,15 +141,12 @@ def test_full_rebuild_is_shared_by_two_workers_none_twice_and_equals_one_worker(
     today = store.today()
     for n in range(40):
         prefix = f"{n % 10}{n % 7}0101"
-        CategoryPeriod.objects.create(
+        CategoryPeriodFactory(
             iin=make_iin(n, prefix),
-            last_name="Қ",
             category=["R01", "R07", "L01", "F01"][n % 4],
             assigned_on=today - dt.timedelta(days=100 + n),
-            assigned_source="GP",
             removed_on=today - dt.timedelta(days=n) if n % 3 else None,
             delivered_on=today - dt.timedelta(days=100),
-            version=1,
         )
     one_worker = store.rebuild_all()
     expected = dict(PersonStatus.objects.values_list("iin", "segments"))
