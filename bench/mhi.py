@@ -233,6 +233,7 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
+    from django.db.models import Count
 
     from mhi_registry import store
     from mhi_registry.models import PersonStatus, RebuildChunk
@@ -329,11 +330,13 @@ def main() -> None:
 
     rebuild_id = timed("full rebuild", rebuild, results)
     stored = PersonStatus.objects.count()
-    per_worker = dict(
-        RebuildChunk.objects.filter(rebuild_id=rebuild_id)
+    # chunks per worker, named without the machine's host name
+    per_worker = {
+        worker.split("@")[0]: chunks
+        for worker, chunks in RebuildChunk.objects.filter(rebuild_id=rebuild_id)
         .values_list("worker")
-        .annotate(__import__("django.db.models", fromlist=["Count"]).Count("id"))
-    )
+        .annotate(Count("id"))
+    }
     twice = RebuildChunk.objects.filter(rebuild_id=rebuild_id, runs__gt=1).count()
     print(f"store rows {stored}, chunks per worker {per_worker}, chunks run twice {twice}")
 
