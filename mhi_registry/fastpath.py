@@ -35,6 +35,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import DisallowedHost
 from django.db import close_old_connections, connection
 from django.http import HttpRequest, HttpResponse
@@ -71,13 +72,9 @@ KNOWN_HOLDERS = 10_000
 
 
 def _holder_sql(columns: str, where: str) -> str:
-    user = settings.AUTH_USER_MODEL
-    from django.apps import apps
-
-    users = apps.get_model(user)._meta.db_table
     return (
-        f"SELECT {columns} "
-        f"FROM {Token._meta.db_table} AS t JOIN {users} AS u ON u.id = t.user_id "
+        f"SELECT {columns} FROM {Token._meta.db_table} AS t "
+        f"JOIN {get_user_model()._meta.db_table} AS u ON u.id = t.user_id "
         f"LEFT JOIN {UserProfile._meta.db_table} AS p ON p.user_id = u.id WHERE {where}"
     )
 
@@ -91,6 +88,7 @@ SAME_HOLDER = (
     "t.key = $9 AND u.id = $10 AND u.is_active "
     "AND (CASE WHEN u.is_superuser THEN $12 ELSE p.role END) = $11",
 )
+SAME_HOLDER_TYPES = ("text", "integer", "text", "text")
 
 
 class _User:
@@ -296,12 +294,8 @@ class LeanLookup:
         full = role in self.full_roles
         guard = None
         if known is not None:
-            guard = selectors.Guard(
-                "holder",
-                self.guard_sql,
-                ("text", "integer", "text", "text"),
-                (key, user_id, role, str(Role.ADMIN)),
-            )
+            params = (key, user_id, role, Role.ADMIN.value)
+            guard = selectors.Guard("holder", self.guard_sql, SAME_HOLDER_TYPES, params)
         lookup = selectors.Lookup(on=on, as_of=as_of, full=full)
         audit = selectors.Audit(user_id, "api")
         results = selectors.status_answers(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -166,6 +167,32 @@ class Guard:
     params: tuple[Any, ...]
 
 
+@functools.cache
+def _store_rows_statement(
+    audited: bool, guard: tuple[str, str, tuple[str, ...]] | None
+) -> tuple[str, str, tuple[str, ...]]:
+    """(name, SQL, parameter types) of the store's statement: plain, with the audit row
+    ($3-$8), or with the audit row and a guard's (name, SQL, types) from $9. Built once
+    per kind: the statement is prepared once per connection, run on every look-up."""
+    q = connection.ops.quote_name
+    sql = STORE_ROWS_SQL.format(
+        status=q(PersonStatus._meta.db_table), pending=q(PendingRefresh._meta.db_table)
+    )
+    marks = [f"${n}" for n in range(3, 9)]
+    if guard is not None:
+        name, condition, types = guard
+        sql = (
+            f"WITH allowed AS ({condition}), audit AS ({_audit_insert(marks, 'allowed')}) "
+            "SELECT a.ok, r.* FROM (SELECT EXISTS (SELECT FROM allowed) AS ok) AS a "
+            f"LEFT JOIN ({sql}) AS r ON a.ok"
+        )
+        return f"mhi_store_rows_{name}", sql, STORE_ROWS_TYPES + AUDIT_TYPES + types
+    if audited:
+        sql = f"WITH audit AS ({_audit_insert(marks)}) {sql}"
+        return "mhi_store_rows_audited", sql, STORE_ROWS_TYPES + AUDIT_TYPES
+    return "mhi_store_rows", sql, STORE_ROWS_TYPES
+
+
 def _store_rows(
     iins: list[str],
     as_of: dt.date,
@@ -176,33 +203,17 @@ def _store_rows(
     IINs with a row in the store or queued for a refresh.
 
     ``audit``: who asks, the look-up and the IINs as asked: the audit row is written by
-    the same statement ($3-$8), so a look-up costs one round trip to the database.
+    the same statement, so a look-up costs one round trip to the database.
     ``guard`` (with ``audit``): checked in the same statement; None when it found no
     row, and then nothing was written."""
-    q = connection.ops.quote_name
-    sql = STORE_ROWS_SQL.format(
-        status=q(PersonStatus._meta.db_table), pending=q(PendingRefresh._meta.db_table)
+    name, sql, types = _store_rows_statement(
+        audit is not None, None if guard is None else (guard.name, guard.sql, guard.types)
     )
     params: list[Any] = [",".join(iins), as_of]
-    types = STORE_ROWS_TYPES
-    name = "mhi_store_rows"
-    marks = [f"${n}" for n in range(3, 9)]
-    if guard is not None:
-        if audit is None:
-            raise ValueError("a guarded look-up writes its audit row")
-        sql = (
-            f"WITH allowed AS ({guard.sql}), audit AS ({_audit_insert(marks, 'allowed')}) "
-            "SELECT a.ok, r.* FROM (SELECT EXISTS (SELECT FROM allowed) AS ok) AS a "
-            f"LEFT JOIN ({sql}) AS r ON a.ok"
-        )
-        params += [*_audit_values(*audit), *guard.params]
-        types += AUDIT_TYPES + guard.types
-        name = f"mhi_store_rows_{guard.name}"
-    elif audit is not None:
-        sql = f"WITH audit AS ({_audit_insert(marks)}) {sql}"
+    if audit is not None:
         params += _audit_values(*audit)
-        types += AUDIT_TYPES
-        name = "mhi_store_rows_audited"
+    if guard is not None:
+        params += guard.params
     with connection.cursor() as cursor:
         execute_prepared(cursor, name, sql, types, params)
         rows = cursor.fetchall()
