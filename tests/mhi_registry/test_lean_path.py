@@ -3,13 +3,13 @@ the application: through the WSGI entry point, with an environ and a body."""
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
 from rest_framework.authtoken.models import Token
 
@@ -34,24 +34,9 @@ class Served:
 
     def post(self, body, *, token=None, content_type="application/json", **environ):
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        env = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": PATH,
-            "SCRIPT_NAME": "",
-            "QUERY_STRING": "",
-            "SERVER_NAME": "testserver",
-            "SERVER_PORT": "80",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": "testserver",
-            "REMOTE_ADDR": "127.0.0.1",
-            "CONTENT_TYPE": content_type,
-            "CONTENT_LENGTH": str(len(data)),
-            "wsgi.input": io.BytesIO(data),
-            "wsgi.url_scheme": "http",
-            "wsgi.errors": io.StringIO(),
-            **({"HTTP_AUTHORIZATION": f"Token {token}"} if token else {}),
-            **environ,
-        }
+        if token:
+            environ["HTTP_AUTHORIZATION"] = f"Token {token}"
+        env = RequestFactory().generic("POST", PATH, data, content_type, **environ).environ
         started = {}
 
         def start_response(status, headers, exc_info=None):
