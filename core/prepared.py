@@ -24,7 +24,15 @@ import re
 from collections.abc import Sequence
 
 NAME = re.compile(r"[a-z_][a-z0-9_]*")
-GENERIC = "generic plans"  # marks the connection's plan_cache_mode as set (not a name)
+
+
+class _Prepared:
+    """What one database connection has prepared, and whether its plan mode is set."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.names: set[str] = set()
+        self.generic = False
 
 
 def execute_prepared(cursor, name: str, sql: str, types: Sequence[str], params: Sequence) -> None:
@@ -35,15 +43,13 @@ def execute_prepared(cursor, name: str, sql: str, types: Sequence[str], params: 
     if not NAME.fullmatch(name):
         raise ValueError(f"not a statement name: {name!r}")
     wrapper = cursor.db  # the DatabaseWrapper (one per thread and alias)
-    raw = wrapper.connection
     held = getattr(wrapper, "_prepared_statements", None)
-    if held is None or held[0] is not raw:
-        held = wrapper._prepared_statements = (raw, set())
-    if GENERIC not in held[1]:
+    if held is None or held.raw is not wrapper.connection:
+        held = wrapper._prepared_statements = _Prepared(wrapper.connection)
+    if not held.generic:
         cursor.execute("SET plan_cache_mode = force_generic_plan")
-        if not wrapper.in_atomic_block:
-            held[1].add(GENERIC)
-    if name not in held[1]:
+        held.generic = not wrapper.in_atomic_block
+    if name not in held.names:
         cursor.execute(f"PREPARE {name} ({', '.join(types)}) AS {sql}")
-        held[1].add(name)
+        held.names.add(name)
     cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", list(params))
