@@ -323,3 +323,35 @@ def test_refresh_deletes_its_batch_by_row_address_whatever_the_queue_statistics(
     # their addresses (a TID scan on a queue of any size; a page or two read whole here)
     assert "Join" not in plan and "Nested Loop" not in plan
     assert "ctid = ANY" in plan
+
+
+def test_people_are_queued_in_iin_order_and_once_each():
+    """A load's people go into the queue sorted, so the queue's index is filled in order
+    rather than split all over by a hashed order (a daily file of 2 000 000 people
+    queued in a third of the time); a person given twice, or already queued, is queued
+    once."""
+    from django.db import connection
+
+    already = make_iin(700)
+    PendingRefresh.objects.create(iin=already)
+    people = [make_iin(700 + n) for n in (3, 1, 2, 1, 0)]
+    values = ", ".join(f"('{iin}')" for iin in people)
+    with connection.cursor() as cursor:
+        store.queue_people(cursor, f"SELECT v.iin FROM (VALUES {values}) AS v(iin)")
+    assert sorted(PendingRefresh.objects.values_list("iin", flat=True)) == sorted(set(people))
+
+    class Recorder:
+        def execute(self, statement, params):
+            self.statement = statement
+
+    recorder = Recorder()
+    # a load's worth of people, whose distinct IINs the planner would hash
+    many = "SELECT lpad(n::text, 12, '0') FROM generate_series(1, 2000000) AS n"
+    store.queue_people(recorder, many)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {recorder.statement}")
+        plan = [row[0].strip(" ->") for row in cursor.fetchall()]
+    assert plan[0].startswith("Insert on mhi_registry_pendingrefresh")
+    # the rows reach the insert sorted: a sort, or a de-duplication of sorted rows
+    below = next(line for line in plan[1:] if not line.startswith(("Conflict", "Subquery")))
+    assert below.startswith(("Sort", "Unique")), plan
