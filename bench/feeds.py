@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from _database import bench_database  # noqa: E402
+from _floor import floor_copy  # noqa: E402
 
 SECTION = "## Feed import (bench/feeds.py)"
 FEED = "esbd_contracts"
@@ -133,61 +134,6 @@ def raw_copy(connection, path: Path) -> float:
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_raw_copy")
-    return seconds
-
-
-def floor_copy(connection, feed: str) -> float:
-    """The least any load of the rows the feed's last file wrote must do: a ``COPY`` of
-    those rows, already typed, into an empty table of the fact table's shape (its columns,
-    defaults, generated columns and check constraints), then the fact table's indexes
-    built on it, one sorted pass each. Seconds."""
-    import re
-
-    from core.feeds.registry import get_feed
-
-    table = get_feed(feed).fact_model()._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT max(id) FROM core_feedfile WHERE feed = %s AND status = 'loaded'", [feed]
-        )
-        file_id = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-            "AND table_schema = 'public' AND is_generated = 'NEVER' ORDER BY ordinal_position",
-            [table],
-        )
-        columns = ", ".join(f'"{row[0]}"' for row in cursor.fetchall())
-        cursor.execute(
-            "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = %s::regclass",
-            [table],
-        )
-        indexes = [row[0] for row in cursor.fetchall()]
-        cursor.execute("DROP TABLE IF EXISTS bench_floor")
-        cursor.execute(
-            f"CREATE TABLE bench_floor (LIKE {table} INCLUDING DEFAULTS INCLUDING GENERATED "
-            "INCLUDING CONSTRAINTS)"
-        )
-    with tempfile.TemporaryFile("w+b") as rows:
-        with connection.cursor() as cursor:
-            cursor.copy_expert(
-                f"COPY (SELECT {columns} FROM {table} WHERE feed_file_id = {int(file_id)}) "
-                "TO STDOUT",
-                rows,
-            )
-        rows.seek(0)
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.copy_expert(f"COPY bench_floor ({columns}) FROM STDIN", rows)
-            for n, definition in enumerate(indexes):
-                definition = re.sub(
-                    r" INDEX \S+ ON (ONLY )?\S+ USING ",
-                    f" INDEX bench_floor_{n} ON bench_floor USING ",
-                    definition,
-                )
-                cursor.execute(definition)
-        seconds = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE bench_floor")
     return seconds
 
 
@@ -398,7 +344,7 @@ def measure(args, connection, results: list, feed: str, label: str, path: Path, 
     ``results`` and reported at once. Returns the load's summary."""
     copy = raw_copy(connection, path)
     process, seconds, summary, steps, rss = import_feed(feed, path)
-    floor_seconds = floor_copy(connection, feed) if floor and summary["loaded"] else None
+    floor_seconds = floor_copy(connection, feed).total if floor and summary["loaded"] else None
     size = path.stat().st_size / 1e6
     results.append((label, size, copy, seconds, summary, steps, rss, process, floor_seconds))
     print(results[-1], flush=True)
