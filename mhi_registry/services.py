@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,6 @@ from .models import (
     InclusionGroup,
     ManualInclusion,
     Payment,
-    PendingRefresh,
     RequiredDocument,
 )
 from .selectors import iin_error
@@ -195,9 +194,10 @@ def declare_failure(
 
 
 def queue_knp_payers(knp: KnpCode | str) -> int:
-    """A КНП added or changed: the people with payments under it are queued for a refresh."""
+    """A КНП added or changed: the people with payments under it are queued for a refresh
+    (FEEDS.md, ``mhi_payments``), in one statement however many they are; returns how many
+    were queued that were not already."""
     code = knp.code if isinstance(knp, KnpCode) else knp
-    iins = Payment.objects.filter(knp=code).values_list("iin", flat=True).distinct()
-    queued = [PendingRefresh(iin=i) for i in iins.iterator()]
-    PendingRefresh.objects.bulk_create(queued, ignore_conflicts=True, batch_size=5000)
-    return len(queued)
+    payments = connection.ops.quote_name(Payment._meta.db_table)
+    with connection.cursor() as cursor:
+        return store.queue_people(cursor, f"SELECT iin FROM {payments} WHERE knp = %s", [code])

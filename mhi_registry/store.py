@@ -160,8 +160,9 @@ def write(timelines: Timelines, *, as_of: dt.date, delete: Selection | None = No
             )
 
 
-def queue_people(cursor, select_sql: str, params=()) -> None:
-    """Queue the IINs returned by ``select_sql`` for a refresh (inside the caller's transaction).
+def queue_people(cursor, select_sql: str, params=()) -> int:
+    """Queue the IINs returned by ``select_sql`` for a refresh (inside the caller's
+    transaction); returns how many were queued that were not already.
 
     The IINs go into the queue's index in order (sorted, then made distinct): a daily file
     of 2 000 000 people is queued in about a third of the time it takes hashed, whose
@@ -172,6 +173,7 @@ def queue_people(cursor, select_sql: str, params=()) -> None:
         f"FROM ({select_sql}) AS q(iin) ORDER BY q.iin) AS d ON CONFLICT (iin) DO NOTHING",
         list(params),
     )
+    return cursor.rowcount
 
 
 def refresh_pending(*, batch: int = REFRESH_BATCH, as_of: dt.date | None = None) -> int:

@@ -10,7 +10,7 @@ import pytest
 
 from core.feeds import FeedRefused
 from core.models import FeedFile, FeedRejection, KnpCode
-from mhi_registry import store
+from mhi_registry import services, store
 from mhi_registry.models import PendingRefresh, PersonStatus, SecuritySnapshot
 from mhi_registry.selectors import Lookup, status_answers
 from tests.factories import CategoryPeriodFactory
@@ -100,6 +100,8 @@ def test_unknown_knp_loads_gives_no_cover_until_added_then_payers_recomputed(loa
         name_ru="Тест",
     )
     assert list(PendingRefresh.objects.values_list("iin", flat=True)) == [a]
+    # the same code saved again: its payer is queued already, nothing more to send
+    assert services.queue_knp_payers("999") == 0
     store.refresh_pending(as_of=TODAY)
     answer = trimmed(a, D(2026, 10, 10), TODAY)
     assert (answer["insured"], answer["covered_until"]) == (True, "2027-01-31")
@@ -337,10 +339,13 @@ def test_people_are_queued_in_iin_order_and_once_each():
     people = [make_iin(700 + n) for n in (3, 1, 2, 1, 0)]
     values = ", ".join(f"('{iin}')" for iin in people)
     with connection.cursor() as cursor:
-        store.queue_people(cursor, f"SELECT v.iin FROM (VALUES {values}) AS v(iin)")
+        added = store.queue_people(cursor, f"SELECT v.iin FROM (VALUES {values}) AS v(iin)")
+    assert added == 3  # four people, one of them queued already
     assert sorted(PendingRefresh.objects.values_list("iin", flat=True)) == sorted(set(people))
 
     class Recorder:
+        rowcount = 0
+
         def execute(self, statement, params):
             self.statement = statement
 
