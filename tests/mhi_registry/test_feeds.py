@@ -7,6 +7,8 @@ import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.feeds import FeedRefused
 from core.models import FeedFile, FeedRejection, KnpCode
@@ -243,8 +245,6 @@ def test_m5_cl64_import_feed_reads_the_authority_and_date_from_the_file_name(tmp
 
 
 def test_refresh_reads_a_dense_batch_by_its_range_and_a_sparse_one_by_its_list():
-    from django.db import connection
-
     people = [make_iin(100 + n) for n in range(10)]
     for n, iin in enumerate(people):
         CategoryPeriodFactory(
@@ -299,8 +299,6 @@ def test_refresh_deletes_its_batch_by_row_address_whatever_the_queue_statistics(
     """A batch is taken off the queue through its row addresses, so the planner cannot
     join it to the whole queue, as it did once with the statistics of a
     queue a load had just filled (one batch of 10 000 ran for over 16 minutes)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     people = [make_iin(500 + n) for n in range(3)]
     PendingRefresh.objects.bulk_create(PendingRefresh(iin=i) for i in people)
@@ -332,7 +330,6 @@ def test_people_are_queued_in_iin_order_and_once_each():
     rather than split all over by a hashed order (a daily file of 2 000 000 people
     queued in a third of the time); a person given twice, or already queued, is queued
     once."""
-    from django.db import connection
 
     already = make_iin(700)
     PendingRefresh.objects.create(iin=already)
