@@ -199,7 +199,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     args = parser.parse_args()
 
-    url, name = bench_database(os.environ["DATABASE_URL"], "bench_osns")
+    url, _ = bench_database(os.environ["DATABASE_URL"], "bench_osns")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -352,7 +352,7 @@ def main() -> None:
         SECTION,
         "",
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} ({os.cpu_count()} cores, shared), "
-        f"PostgreSQL, database `{name}`. Data made with SQL in {gen_seconds:.0f} s: "
+        f"PostgreSQL, database `<db>_bench_osns`. Data made with SQL in {gen_seconds:.0f} s: "
         f"{employers:,} employers, {rows:,} employment contracts ({size_mb:.0f} MB CSV), "
         f"{args.contracts:,} ОСНС contracts; day {ON}: {scan.obliged:,} obliged, "
         f"{scan.violators:,} violators ({100 * scan.violators / max(1, scan.obliged):.0f} %).",
